@@ -1,0 +1,266 @@
+from collections import defaultdict
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from publicity.models import (
+    AuditEvent,
+    KeyTopic,
+    Manuscript,
+    Membership,
+    Outlet,
+    OutletAlias,
+    ProofFile,
+    Publication,
+    Quota,
+    QuotaLine,
+    Unit,
+)
+from publicity.quotas import check_lines_nest
+
+
+class QuotaInlineFormSet(BaseInlineFormSet):
+    """D1 over the whole edited set: each year's lines of the unit must nest or be disjoint."""
+
+    def clean(self):
+        super().clean()
+        by_year = defaultdict(list)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("line") or not data.get("year"):
+                continue
+            by_year[data["year"]].append(data["line"])
+        for year, lines in by_year.items():
+            codes = [line.code for line in lines]
+            duplicated = {code for code in codes if codes.count(code) > 1}
+            if duplicated:
+                raise ValidationError(
+                    f"{year}年的任务项重复：{'、'.join(sorted(duplicated))}。每个任务项每年只能有一行。")
+            try:
+                check_lines_nest(lines)
+            except ValidationError as exc:
+                raise ValidationError(f"{year}年：{exc.messages[0]}") from exc
+
+
+class QuotaInline(admin.TabularInline):
+    model = Quota
+    formset = QuotaInlineFormSet
+    extra = 0
+    fields = ("year", "line", "count")
+    ordering = ("-year", "line__sort_order")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "phone")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "has_website", "sort_order", "is_active")
+    list_filter = ("kind", "has_website", "is_active")
+    list_editable = ("sort_order",)
+    search_fields = ("name",)
+    inlines = [QuotaInline, MembershipInline]
+
+
+class OutletAliasInline(admin.TabularInline):
+    model = OutletAlias
+    extra = 1
+    fields = ("name",)
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "media_class", "bonus_eligible", "alias_names", "is_active")
+    list_filter = ("level", "media_class", "is_active")
+    search_fields = ("name", "aliases__name")
+    inlines = [OutletAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="计入加分", boolean=True)
+    def bonus_eligible(self, obj):
+        return obj.is_bonus_eligible
+
+    @admin.display(description="别名")
+    def alias_names(self, obj):
+        return "、".join(alias.name for alias in obj.aliases.all())
+
+
+@admin.register(OutletAlias)
+class OutletAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "outlet")
+    search_fields = ("name", "outlet__name")
+    list_select_related = ("outlet",)
+    autocomplete_fields = ("outlet",)
+
+
+@admin.register(KeyTopic)
+class KeyTopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Admin querysets go through the same per-unit scoping as every page."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class PublicationInline(admin.TabularInline):
+    model = Publication
+    extra = 0
+    fields = ("outlet", "published_on", "front_headline", "page", "char_count", "url", "status")
+    readonly_fields = ("status",)
+    autocomplete_fields = ("outlet",)
+    show_change_link = True
+
+
+@admin.register(Manuscript)
+class ManuscriptAdmin(ScopedAdmin):
+    list_display = ("title", "unit", "kind", "special_topic", "authors", "created_at")
+    list_filter = ("kind", "special_topic", "unit__kind", "unit", "key_topics")
+    search_fields = ("title", "authors", "ref")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+    filter_horizontal = ("key_topics",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    inlines = [PublicationInline]
+
+
+class ProofFileInline(admin.TabularInline):
+    model = ProofFile
+    extra = 0
+    fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(ScopedAdmin):
+    list_display = ("title", "unit", "outlet", "published_on", "placement", "char_count", "status", "reviewer")
+    list_filter = ("status", "outlet__level", "outlet__media_class", "manuscript__kind",
+                   "manuscript__unit__kind", "manuscript__unit", "published_on")
+    search_fields = ("manuscript__title", "manuscript__authors", "outlet__name", "url")
+    list_select_related = ("manuscript__unit", "outlet", "reviewer")
+    autocomplete_fields = ("manuscript", "outlet")
+    date_hierarchy = "published_on"
+    readonly_fields = ("status", "reviewer", "reviewed_at", "submitted_at", "created_by", "created_at",
+                       "updated_at")
+    inlines = [ProofFileInline]
+
+    @admin.display(description="标题", ordering="manuscript__title")
+    def title(self, obj):
+        return obj.manuscript.title
+
+    @admin.display(description="单位", ordering="manuscript__unit__name")
+    def unit(self, obj):
+        return obj.manuscript.unit
+
+    @admin.display(description="版面")
+    def placement(self, obj):
+        return obj.placement_label
+
+
+@admin.register(ProofFile)
+class ProofFileAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "publication", "content_type", "size", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name", "sha256", "publication__manuscript__title")
+    list_select_related = ("publication__manuscript", "publication__outlet", "uploaded_by")
+    readonly_fields = ("publication", "file", "original_name", "content_type", "size", "sha256",
+                       "uploaded_by", "uploaded_at")
+
+    def get_queryset(self, request):
+        visible = Publication.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(publication__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QuotaLine)
+class QuotaLineAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "scope_text", "default_county", "default_affiliated", "default_section",
+                    "sort_order")
+    search_fields = ("code", "label")
+
+    @admin.display(description="统计范围")
+    def scope_text(self, obj):
+        return obj.scope.describe()
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ("year", "unit", "line", "count")
+    list_filter = ("year", "unit__kind", "line", "unit")
+    search_fields = ("unit__name", "line__label")
+    list_select_related = ("unit", "line")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "phone")
+    list_filter = ("unit__kind", "unit")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ("user", "unit")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "action", "summary", "unit")
+    list_filter = ("action", "target_type", "unit")
+    search_fields = ("summary", "actor_name", "target_id", "reason")
+    date_hierarchy = "at"
+    list_select_related = ("unit",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UnitMembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    fields = ("unit", "phone")
+    verbose_name = "所属单位"
+    verbose_name_plural = "所属单位"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [UnitMembershipInline]
+    list_display = ("username", "first_name", "email", "unit", "roles", "is_active")
+    list_filter = ("groups", "is_active", "is_staff", "membership__unit")
+    list_select_related = ("membership__unit",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="单位")
+    def unit(self, obj):
+        membership = getattr(obj, "membership", None)
+        return membership.unit if membership else "—"
+
+    @admin.display(description="角色")
+    def roles(self, obj):
+        return "、".join(group.name for group in obj.groups.all())

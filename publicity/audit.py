@@ -1,0 +1,24 @@
+"""The one place that writes the audit trail (zulip's rule: side effects in one obvious place)."""
+
+from publicity.models import AuditEvent
+
+
+def audit_record(*, actor, action: str, target, summary: str, unit=None, before=None, after=None,
+                 reason: str = "") -> AuditEvent:
+    actor_name = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_name = actor.get_full_name() or actor.username
+    elif actor is None:
+        actor_name = "系统"
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor_name,
+        action=action,
+        target_type=target._meta.label_lower if hasattr(target, "_meta") else str(target),
+        target_id=str(getattr(target, "pk", "") or ""),
+        unit=unit,
+        summary=summary[:300],
+        before=before,
+        after=after,
+        reason=reason,
+    )

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from publicity.roles import role_label, unit_of
+
+
+def current(request):
+    user = request.user
+    return {
+        "bureau_name": settings.BUREAU_NAME,
+        "current_unit": unit_of(user) if user.is_authenticated else None,
+        "current_role": role_label(user),
+    }

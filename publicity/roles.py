@@ -1,0 +1,134 @@
+"""Roles (DOMAIN §1) as groups with permissions, and the one place where unit scoping is decided.
+
+Every view, export and admin queryset asks `unit_scope(user)` (through the querysets'
+`visible_to(user)`): officers and unit heads see their own unit, reviewers, leaders and
+administrators see every unit, anybody else sees nothing.
+"""
+
+from publicity.models import ALL_UNITS, Unit
+
+OFFICER = "信息宣传员"
+REVIEWER = "审核员"
+LEADER = "领导"
+UNIT_HEAD = "单位负责人"
+ADMINISTRATOR = "管理员"
+
+ROLES = (OFFICER, REVIEWER, LEADER, UNIT_HEAD, ADMINISTRATOR)
+
+_VIEW = ("view",)
+_ALL = ("add", "change", "delete", "view")
+
+# Model permissions of each group (app_label.model → actions). Object-level rules (own unit,
+# status) are enforced by the services and visible_to(), not by these.
+PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    OFFICER: {
+        "publicity.manuscript": ("add", "change", "view"),
+        "publicity.publication": ("add", "change", "view"),
+        "publicity.prooffile": ("add", "view"),
+        "publicity.outlet": _VIEW,
+        "publicity.unit": _VIEW,
+        "publicity.quota": _VIEW,
+    },
+    UNIT_HEAD: {
+        "publicity.manuscript": _VIEW,
+        "publicity.publication": _VIEW,
+        "publicity.prooffile": _VIEW,
+        "publicity.unit": _VIEW,
+        "publicity.quota": _VIEW,
+    },
+    LEADER: {
+        "publicity.manuscript": _VIEW,
+        "publicity.publication": _VIEW,
+        "publicity.prooffile": _VIEW,
+        "publicity.unit": _VIEW,
+        "publicity.outlet": _VIEW,
+        "publicity.quota": _VIEW,
+        "publicity.quotaline": _VIEW,
+    },
+    REVIEWER: {
+        "publicity.unit": _ALL,
+        "publicity.outlet": _ALL,
+        "publicity.outletalias": _ALL,
+        "publicity.keytopic": _ALL,
+        "publicity.manuscript": _ALL,
+        "publicity.publication": _ALL,
+        "publicity.prooffile": _ALL,
+        "publicity.quotaline": _ALL,
+        "publicity.quota": _ALL,
+        "publicity.membership": _VIEW,
+        "publicity.auditevent": _VIEW,
+    },
+    ADMINISTRATOR: {
+        "auth.user": _ALL,
+        "auth.group": _VIEW,
+        "publicity.membership": _ALL,
+        "publicity.unit": _ALL,
+        "publicity.auditevent": _VIEW,
+    },
+}
+
+
+def has_role(user, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_role_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache
+    return role in cache
+
+
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, REVIEWER))
+
+
+def is_leader(user) -> bool:
+    return has_role(user, LEADER)
+
+
+def sees_all_units(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or has_role(user, REVIEWER) or has_role(user, LEADER) or has_role(user, ADMINISTRATOR)
+    )
+
+
+def unit_of(user) -> Unit | None:
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "membership", None)
+    return membership.unit if membership else None
+
+
+def unit_scope(user):
+    """ALL_UNITS, or a list with the user's own unit (empty when the user has none)."""
+    if sees_all_units(user):
+        return ALL_UNITS
+    if has_role(user, OFFICER) or has_role(user, UNIT_HEAD):
+        unit = unit_of(user)
+        return [unit] if unit else []
+    return []
+
+
+def role_label(user) -> str:
+    if not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return ADMINISTRATOR
+    for role in (REVIEWER, LEADER, UNIT_HEAD, OFFICER, ADMINISTRATOR):
+        if has_role(user, role):
+            return role
+    return "未分配角色"
+
+
+def ensure_groups(**kwargs) -> None:
+    """Create the role groups with their permissions (run after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, grants in PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for model_label, actions in grants.items():
+            app_label, model = model_label.split(".")
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+        group.permissions.set(wanted)

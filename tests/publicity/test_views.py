@@ -1,0 +1,26 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_start_page_needs_a_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_the_login_page_is_in_chinese(client):
+    body = client.get("/login/").content.decode()
+    assert "用户名" in body and "密码" in body and 'lang="zh-Hans"' in body
+
+
+def test_an_officer_sees_the_own_unit_and_role_on_the_start_page(client, alice):
+    client.force_login(alice)
+    body = client.get("/").content.decode()
+    assert "汉滨区" in body and "信息宣传员" in body
+
+
+def test_a_wrong_password_gets_a_chinese_message(client, alice):
+    response = client.post("/login/", {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
