@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from publicity.navigation import nav_items
 from publicity.roles import role_label, unit_of
 
 
@@ -9,4 +10,5 @@ def current(request):
         "bureau_name": settings.BUREAU_NAME,
         "current_unit": unit_of(user) if user.is_authenticated else None,
         "current_role": role_label(user),
+        "nav_items": nav_items(request),
     }

@@ -132,3 +132,29 @@ def ensure_groups(**kwargs) -> None:
             codenames = [f"{action}_{model}" for action in actions]
             wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
         group.permissions.set(wanted)
+
+
+def role_required(*allowed: str, superuser: bool = True):
+    """View decorator: the user must be logged in and hold one of the roles (superusers pass).
+
+    Anonymous users are sent to the login page; logged-in users without the role get a 403 page
+    that says in Chinese which role the page needs.
+    """
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if (superuser and user.is_superuser) or any(has_role(user, role) for role in allowed):
+                return view(request, *args, **kwargs)
+            raise PermissionDenied(f"此页面仅限{'、'.join(allowed)}使用。")
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,31 @@
+"""The main navigation: one table of (label, URL name, roles that see it).
+
+Each app adds its pages here; a user sees the entries of their roles (superusers see all).
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+from publicity import roles
+
+ALL = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMINISTRATOR)
+
+NAV: list[tuple[str, str, tuple[str, ...]]] = [
+    ("首页", "home", ALL),
+]
+
+
+def nav_items(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for label, url_name, allowed in NAV:
+        if not (user.is_superuser or any(roles.has_role(user, role) for role in allowed)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "current": request.path == url or (
+            url != "/" and request.path.startswith(url))})
+    return items
