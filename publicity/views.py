@@ -1,16 +1,15 @@
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from publicity.models import Publication, Quota, Status
 from publicity.roles import role_label, unit_of
+from publicity.years import year_from_request
 
 
 @login_required
 def home(request):
     """Start page: what the user's role does here, with the own unit's figures for officers."""
-    year = datetime.date.today().year
+    year = year_from_request(request)
     visible = Publication.objects.visible_to(request.user)
     counts = {row["status"]: row["n"] for row in _status_counts(visible)}
     unit = unit_of(request.user)

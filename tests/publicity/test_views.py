@@ -24,3 +24,9 @@ def test_a_wrong_password_gets_a_chinese_message(client, alice):
     response = client.post("/login/", {"username": "alice", "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
+
+
+def test_the_start_page_shows_the_latest_year_with_quotas(client, alice):
+    client.force_login(alice)
+    assert "2011年度宣传工作" in client.get("/").content.decode()
+    assert "2012年度宣传工作" in client.get("/?year=2012").content.decode()
