@@ -1,0 +1,10 @@
+"""How the permission matrix fills each URL's arguments from the test world."""
+
+KWARGS = {
+    "admin:auth_user_password_change": lambda world: {"id": world["user"].pk},
+}
+
+
+def kwargs_for(name: str, world) -> dict:
+    build = KWARGS.get(name)
+    return build(world) if build else {}
