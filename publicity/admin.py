@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from publicity.audit import audit_record, snapshot
 from publicity.models import (
     AuditEvent,
     KeyTopic,
@@ -20,6 +21,43 @@ from publicity.models import (
     Unit,
 )
 from publicity.quotas import check_lines_nest
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Reference data edited in the admin is audited: who changed what, before and after."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="reference.change" if change else "reference.add", target=obj,
+                     summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
+                     before=before, after=snapshot(obj))
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        label = f"删除{obj._meta.verbose_name}：{obj}"
+        super().delete_model(request, obj)
+        audit_record(actor=request.user, action="reference.delete", target=obj, summary=label, before=before)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows (quotas of a unit, aliases of an outlet) are reference data too.
+        befores = {f.instance.pk: snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
+                   for f in formset.initial_forms if f.instance.pk and f.has_changed()}
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_record(actor=request.user, action="reference.add", target=obj,
+                         summary=f"新增{obj._meta.verbose_name}：{obj}", after=snapshot(obj))
+        for obj, _fields in formset.changed_objects:
+            audit_record(actor=request.user, action="reference.change", target=obj,
+                         summary=f"修改{obj._meta.verbose_name}：{obj}", before=befores.get(obj.pk),
+                         after=snapshot(obj))
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action="reference.delete", target=obj,
+                         summary=f"删除{obj._meta.verbose_name}：{obj}")
 
 
 class QuotaInlineFormSet(BaseInlineFormSet):
@@ -61,7 +99,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("name", "kind", "has_website", "sort_order", "is_active")
     list_filter = ("kind", "has_website", "is_active")
     list_editable = ("sort_order",)
@@ -76,7 +114,7 @@ class OutletAliasInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(AuditedAdmin):
     list_display = ("name", "level", "media_class", "bonus_eligible", "alias_names", "is_active")
     list_filter = ("level", "media_class", "is_active")
     search_fields = ("name", "aliases__name")
@@ -95,7 +133,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutletAlias)
-class OutletAliasAdmin(admin.ModelAdmin):
+class OutletAliasAdmin(AuditedAdmin):
     list_display = ("name", "outlet")
     search_fields = ("name", "outlet__name")
     list_select_related = ("outlet",)
@@ -103,7 +141,7 @@ class OutletAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyTopic)
-class KeyTopicAdmin(admin.ModelAdmin):
+class KeyTopicAdmin(AuditedAdmin):
     list_display = ("name", "code", "sort_order")
 
 
@@ -189,7 +227,7 @@ class ProofFileAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuotaLine)
-class QuotaLineAdmin(admin.ModelAdmin):
+class QuotaLineAdmin(AuditedAdmin):
     list_display = ("code", "label", "scope_text", "default_county", "default_affiliated", "default_section",
                     "sort_order")
     search_fields = ("code", "label")
@@ -200,7 +238,7 @@ class QuotaLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(AuditedAdmin):
     list_display = ("year", "unit", "line", "count")
     list_filter = ("year", "unit__kind", "line", "unit")
     search_fields = ("unit__name", "line__label")
@@ -209,7 +247,7 @@ class QuotaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ("user", "unit", "phone")
     list_filter = ("unit__kind", "unit")
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")

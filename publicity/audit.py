@@ -1,6 +1,22 @@
 """The one place that writes the audit trail (zulip's rule: side effects in one obvious place)."""
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.models import model_to_dict
+
 from publicity.models import AuditEvent
+
+
+def snapshot(obj) -> dict:
+    """A JSON-safe dict of a model instance's own fields, for before/after in the audit trail."""
+    import json
+
+    data = model_to_dict(obj)
+    for key, value in list(data.items()):
+        if hasattr(value, "__iter__") and not isinstance(value, str | dict | list):
+            data[key] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "name") and hasattr(value, "url"):  # file fields
+            data[key] = value.name
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
 def audit_record(*, actor, action: str, target, summary: str, unit=None, before=None, after=None,
