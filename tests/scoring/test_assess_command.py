@@ -6,7 +6,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from publicity.models import Quota, Unit
-from scoring.management.commands.assess import text_width
+from scoring.exports import text_width
 from tests.scoring import worked_examples
 
 pytestmark = pytest.mark.django_db
