@@ -11,6 +11,11 @@ ALL = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMIN
 
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home", ALL),
+    ("考核看板", "scoring:dashboard", (roles.LEADER, roles.REVIEWER)),
+    ("本单位考核", "scoring:mine", (roles.OFFICER, roles.UNIT_HEAD)),
+    ("考核通报", "scoring:bulletin", ALL),
+    ("定期通报", "scoring:periodic", ALL),
+    ("公示异议", "scoring:objections", (roles.REVIEWER,)),
 ]
 
 

@@ -44,6 +44,9 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.outlet": _VIEW,
         "publicity.quota": _VIEW,
         "publicity.quotaline": _VIEW,
+        "scoring.assessmentpolicy": _VIEW,
+        "scoring.yearclose": _VIEW,
+        "scoring.unitresultsnapshot": _VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -57,6 +60,11 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.quota": _ALL,
         "publicity.membership": _VIEW,
         "publicity.auditevent": _VIEW,
+        # scoring: the year's points are data reviewers edit; close/reopen/objections go through pages.
+        "scoring.assessmentpolicy": ("add", "change", "view"),
+        "scoring.yearclose": _VIEW,
+        "scoring.unitresultsnapshot": _VIEW,
+        "scoring.objection": _VIEW,
     },
     ADMINISTRATOR: {
         "auth.user": _ALL,

@@ -417,3 +417,44 @@ def display_score(score: Decimal) -> Decimal:
         # normalize() would turn 10 into 1E+1; keep integers plain.
         return shown.quantize(Decimal(1))
     return shown.normalize()
+
+
+# --- Reading an assessment (dashboards and bulletins) --------------------------------------------
+
+
+def shortfalls(lines: Sequence[LineResult]) -> list[tuple[LineResult, int]]:
+    """D3 broken down: for each line, the articles it still needs beyond what its children need.
+
+    A child's missing articles also fill its parent, so a parent only asks for the rest; the
+    numbers add up to ``missing``. Children come before their parents.
+    """
+    child_deficit: dict[str, int] = {line.code: 0 for line in lines}
+    for line in lines:
+        if line.parent is not None:
+            child_deficit[line.parent] += line.deficit
+    depth: dict[str, int] = {}
+    by_code = {line.code: line for line in lines}
+
+    def depth_of(code: str) -> int:
+        if code not in depth:
+            parent = by_code[code].parent
+            depth[code] = 0 if parent is None else 1 + depth_of(parent)
+        return depth[code]
+
+    order = sorted(range(len(lines)), key=lambda i: -depth_of(lines[i].code))
+    result = []
+    for i in order:
+        line = lines[i]
+        extra = line.deficit - child_deficit[line.code]
+        if extra > 0:
+            result.append((line, extra))
+    return result
+
+
+def competition_ranks(scores: Sequence[Decimal]) -> list[int]:
+    """Rank by score, highest first; equal scores share a rank and the next rank skips (1, 1, 3)."""
+    ordered = sorted(scores, reverse=True)
+    first_place = {}
+    for position, score in enumerate(ordered, start=1):
+        first_place.setdefault(score, position)
+    return [first_place[score] for score in scores]

@@ -23,10 +23,12 @@ from scoring.rules import (
     Policy,
     Scope,
     assess,
+    competition_ranks,
     display_score,
     is_bonus_eligible,
     nest_lines,
     score_for,
+    shortfalls,
 )
 
 # --- The 2011 default lines of DOMAIN §5 -------------------------------------------------------
@@ -739,3 +741,40 @@ def test_bonus_equals_brute_force_also_when_lines_are_short(lines, counts):
 @given(lines=line_sets(), counts=cell_counts)
 def test_missing_equals_the_fewest_articles_that_complete_every_line(lines, counts):
     assert assess(lines=lines, counts=counts).missing == brute_force_missing(lines, counts)
+
+
+# --- Reading an assessment: shortfalls and ranks ---------------------------------------------------
+
+
+def test_shortfalls_name_the_child_line_not_its_whole_chain():
+    # The DOMAIN example: 14 news, 9 of them municipal (双创 2, 纪检监察 1), no research.
+    counts = {SHAANXI_DAILY_NEWS: 5, ANKANG_DAILY_NEWS: 6, BUREAU_SITE_SC_NEWS: 2, DISCIPLINE_SITE_NEWS: 1}
+    result = assess(lines=default_lines("affiliated"), counts=counts)
+    assert [(line.code, n) for line, n in shortfalls(result.lines)] == [("L_JJ", 1), ("L_RES", 1)]
+
+
+def test_a_parent_asks_only_for_what_its_children_do_not_cover():
+    counts = {BUREAU_SITE_NEWS: 3, DISCIPLINE_SITE_NEWS: 1}
+    result = assess(lines=default_lines("affiliated"), counts=counts)
+    found = {line.code: n for line, n in shortfalls(result.lines)}
+    # L_SC 2 + L_JJ 1 inside L_MUN (needs 6 more in all): 3 more of any municipal news beyond them.
+    assert found["L_SC"] == 2 and found["L_JJ"] == 1 and found["L_MUN"] == 3
+    assert found["L_MUN_UP"] == 15 - 4 - 6
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=line_sets(), counts=cell_counts)
+def test_shortfalls_add_up_to_missing(lines, counts):
+    result = assess(lines=lines, counts=counts)
+    assert sum(n for _, n in shortfalls(result.lines)) == result.missing
+    assert all(n > 0 for _, n in shortfalls(result.lines))
+
+
+@pytest.mark.parametrize(("scores", "ranks"), [
+    ([Decimal("4.1"), Decimal("3.8"), Decimal("5.2")], [2, 3, 1]),
+    ([Decimal("3.8"), Decimal("3.8"), Decimal("4")], [2, 2, 1]),
+    ([Decimal("3.8"), Decimal("3.80"), Decimal("3.7")], [1, 1, 3]),
+    ([], []),
+])
+def test_equal_scores_share_a_rank_and_the_next_rank_skips(scores, ranks):
+    assert competition_ranks(scores) == ranks

@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose
+from scoring.services import POLICY_YEAR_CLOSED, assessment_policy_save, year_is_closed
+
+
+class AssessmentPolicyForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentPolicy
+        fields = ("year", "base", "bonus_per_article", "bonus_cap_ratio", "penalty_per_article", "floor", "note")
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year_is_closed(year):
+            raise ValidationError(POLICY_YEAR_CLOSED.format(year=year))
+        return year
+
+
+@admin.register(AssessmentPolicy)
+class AssessmentPolicyAdmin(admin.ModelAdmin):
+    list_display = ("year", "base", "bonus_per_article", "bonus_cap_ratio", "penalty_per_article", "floor", "note")
+    fields = AssessmentPolicyForm.Meta.fields
+    form = AssessmentPolicyForm
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed year's policy is frozen with its results (DOMAIN §9).
+        if obj is not None and year_is_closed(obj.year):
+            return self.fields
+        return ()
+
+    def save_model(self, request, obj, form, change):
+        assessment_policy_save(policy=obj, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the scoring services (close, reopen, objections), so that audit cannot be skipped."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearClose)
+class YearCloseAdmin(ReadOnlyAdmin):
+    list_display = ("year", "state", "notice_until", "closed_on", "closed_by", "reopened")
+    list_select_related = ("closed_by",)
+
+
+@admin.register(UnitResultSnapshot)
+class UnitResultSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("year", "unit_name", "kind", "missing", "bonus_articles", "score", "rank")
+    list_filter = ("year", "kind")
+    search_fields = ("unit_name",)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ("year", "unit", "raised_by", "raised_at", "answered_at")
+    list_filter = ("year", "unit")
+    list_select_related = ("unit", "raised_by")

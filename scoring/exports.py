@@ -1,0 +1,81 @@
+"""Text and Excel renderings of an assessment: the terminal table and the statistics table (考核统计表)."""
+
+import unicodedata
+
+from publicity.xlsx import new_workbook, write_sheet
+from scoring.services import KIND_LABELS
+
+
+def text_width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - text_width(text))
+    return gap + text if right else text + gap
+
+
+def render_table(rows: list[list[str]], *, numeric_from: int) -> list[str]:
+    widths = [max(text_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [pad(cell, widths[i], right=i >= numeric_from and n > 0) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def table_text(*, year: int, results) -> str:
+    """One block per unit kind; a line cell reads have/count, with the deficit in brackets."""
+    out = [f"{year}年度宣传工作考核", ""]
+    for kind in dict.fromkeys(r.kind for r in results):
+        group = [r for r in results if r.kind == kind]
+        codes = list(dict.fromkeys(line.code for r in group for line in r.lines))
+        labels = {line.code: line.label for r in group for line in r.lines}
+        header = ["排名", "单位", *[labels[code] for code in codes], "缺稿", "加分篇数", "得分"]
+        rows = [header]
+        for r in group:
+            by_code = {line.code: line for line in r.lines}
+            cells = []
+            for code in codes:
+                line = by_code.get(code)
+                if line is None:
+                    cells.append("—")
+                else:
+                    cells.append(f"{line.have}/{line.count}" + (f"(差{line.deficit})" if line.deficit else ""))
+            rows.append([str(r.rank), r.unit_name, *cells, str(r.missing), str(r.bonus_articles),
+                         f"{r.shown_score}"])
+        out.append(f"【{KIND_LABELS.get(kind, kind)}】")
+        out += render_table(rows, numeric_from=2)
+        out.append("")
+    return "\n".join(out)
+
+
+def statistics_workbook(*, year: int, results, title: str | None = None):
+    """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额."""
+    workbook = new_workbook()
+    for kind in dict.fromkeys(r.kind for r in results):
+        group = [r for r in results if r.kind == kind]
+        codes = list(dict.fromkeys(line.code for r in group for line in r.lines))
+        labels = {line.code: line.label for r in group for line in r.lines}
+        headers = ["排名", "单位"]
+        for code in codes:
+            headers += [f"{labels[code]}·任务", f"{labels[code]}·完成", f"{labels[code]}·差额"]
+        headers += ["缺稿篇数", "加分篇数", "得分"]
+        rows = []
+        for r in group:
+            by_code = {line.code: line for line in r.lines}
+            row = [r.rank, r.unit_name]
+            for code in codes:
+                line = by_code.get(code)
+                row += [line.count, line.have, line.deficit] if line else [None, None, None]
+            row += [r.missing, r.bonus_articles, r.shown_score]
+            rows.append(row)
+        kind_label = KIND_LABELS.get(kind, kind)
+        write_sheet(workbook.create_sheet(kind_label), headers, rows,
+                    title=title or f"{year}年度宣传工作考核统计表（{kind_label}）")
+    if not workbook.sheetnames:
+        write_sheet(workbook.create_sheet("考核统计"), ["单位"], [], title=f"{year}年度无考核任务")
+    return workbook

@@ -1,0 +1,68 @@
+from django import forms
+
+from scoring.services import years_available
+
+
+class YearForm(forms.Form):
+    """The year picker of the dashboard and bulletins (GET)."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]
+
+
+def chosen_year(request, years: list[int] | None = None) -> tuple[int, YearForm]:
+    """The year asked for in ?year=, else the latest year with quotas (else the current year)."""
+    from django.utils import timezone
+
+    years = years if years is not None else years_available()
+    if not years:
+        years = [timezone.localdate().year]
+    form = YearForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else years[0]
+    if not form.is_bound:
+        form = YearForm(initial={"year": year}, years=years)
+    return year, form
+
+
+class PublicizeForm(forms.Form):
+    notice_days = forms.IntegerField(label="公示天数", min_value=1, max_value=60, initial=7,
+                                     help_text="公示期内各单位可查看本单位结果及计算过程，并提出异议。")
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="重新开放原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+                             error_messages={"required": "重新开放已结算的年度必须填写原因。"})
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+                           help_text="请写明哪一项结果有误、理由及可核对的稿件（标题、媒体、日期）。",
+                           error_messages={"required": "请写明异议的内容和理由。"})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             error_messages={"required": "请填写答复内容。"})
+
+
+class PeriodForm(forms.Form):
+    """Which monthly or quarterly bulletin (GET)."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    period = forms.ChoiceField(label="周期", choices=[("month", "月报"), ("quarter", "季报")], initial="quarter")
+    number = forms.TypedChoiceField(label="第几月/季度", coerce=int, initial=1,
+                                    choices=[(n, str(n)) for n in range(1, 13)],
+                                    help_text="月报选1–12月，季报选1–4季度。")
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "quarter" and data.get("number") and data["number"] > 4:
+            self.add_error("number", "季度只能是1至4。")
+        return data

@@ -1,0 +1,571 @@
+"""The assessment of a year from the database: one aggregate query → the pure rules → results.
+
+Also the year close (结算) with its snapshots, the 公示 notice period with objections, and the
+read models of the dashboard, the unit page and the bulletins.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from publicity.audit import audit_record
+from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, Status, Unit
+from scoring import rules
+from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose, policy_for_year
+
+# DOMAIN §2 lists the kinds in this order; bulletins and exports follow it.
+KIND_ORDER = ("county", "section", "affiliated")
+KIND_LABELS = dict(Unit.Kind.choices)
+
+YEAR_NOT_OVER = "{year}年度尚未结束，年度结束后才能公示或结算。"
+ALREADY_CLOSED = "{year}年度已经结算。如需修改，请先重新开放该年度。"
+ALREADY_IN_NOTICE = "{year}年度的考核结果正在公示中（至{until}）。"
+NOTICE_NOT_OVER = "{year}年度的公示期至{until}，公示期满后才能结算。"
+OPEN_OBJECTIONS = "{year}年度还有 {n} 条公示异议未答复，请答复后再结算。"
+NOT_CLOSED = "{year}年度尚未公示或结算，无需重新开放。"
+REASON_REQUIRED = "重新开放已结算的年度必须填写原因。"
+NOTICE_DAYS_INVALID = "公示天数应在1至60天之间。"
+NOT_IN_NOTICE = "{year}年度的考核结果不在公示期内，不能提出异议。"
+OBJECTION_TEXT_REQUIRED = "请写明异议的内容和理由。"
+OBJECTION_NOT_OWN_UNIT = "只能对本单位的考核结果提出异议。"
+ANSWER_REQUIRED = "请填写答复内容。"
+ALREADY_ANSWERED = "该异议已经答复。"
+SHORTFALL_MESSAGE = "还差 {n} 篇{label}"
+SHORTFALL_BEYOND_CHILDREN = "还差 {n} 篇{label}（上列之外）"
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRow:
+    code: str
+    label: str
+    count: int
+    have: int
+    deficit: int
+    parent: str | None = None
+    surplus_used: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Progress for the bars: have / count, capped at 100."""
+        if self.count <= 0:
+            return 100
+        return min(100, self.have * 100 // self.count)
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "label": self.label, "count": self.count, "have": self.have,
+                "deficit": self.deficit}
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit_id: int
+    unit_name: str
+    kind: str
+    sort_order: int
+    missing: int
+    bonus_articles: int
+    score: Decimal  # exact (D5); shown with display_score
+    lines: tuple[LineRow, ...]
+    rank: int = 0
+    specs: tuple[rules.LineSpec, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def shown_score(self) -> Decimal:
+        return rules.display_score(self.score)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def shortfalls(self) -> list[str]:
+        """What is still missing, in words ("还差 3 篇省级及以上媒体稿件(含会议经验交流材料)")."""
+        line_results = [rules.LineResult(code=line.code, label=line.label, count=line.count, have=line.have,
+                                         deficit=line.deficit, parent=line.parent, surplus_used=line.surplus_used)
+                        for line in self.lines]
+        with_children = {line.parent for line in self.lines if line.parent and line.deficit}
+        messages = []
+        for line, n in rules.shortfalls(line_results):
+            label = line.label.removeprefix("其中：")
+            template = SHORTFALL_BEYOND_CHILDREN if line.code in with_children else SHORTFALL_MESSAGE
+            messages.append(template.format(n=n, label=label))
+        return messages
+
+    def as_json(self) -> dict:
+        """DOMAIN §10: the shape of `assess --format json`."""
+        return {"unit": self.unit_name, "kind": self.kind, "missing": self.missing,
+                "bonus_articles": self.bonus_articles, "score": float(self.shown_score),
+                "lines": [line.as_json() for line in self.lines]}
+
+
+def _ranked(results: list[UnitResult]) -> list[UnitResult]:
+    """Order by kind (DOMAIN §2), then rank within the kind; equal shown scores share a rank."""
+    from dataclasses import replace
+
+    ranked = []
+    for kind in KIND_ORDER + tuple(sorted({r.kind for r in results} - set(KIND_ORDER))):
+        group = [r for r in results if r.kind == kind]
+        ranks = rules.competition_ranks([r.shown_score for r in group])
+        group = [replace(r, rank=rank) for r, rank in zip(group, ranks, strict=True)]
+        group.sort(key=lambda r: (r.rank, r.sort_order, r.unit_name))
+        ranked += group
+    return ranked
+
+
+def _approved(*, year: int, units, today: datetime.date | None):
+    queryset = Publication.objects.approved().in_year(year)
+    if today is not None:
+        # An estimate "if the year ended today": only what has appeared by today counts.
+        queryset = queryset.filter(published_on__lte=today)
+    if units is not None:
+        queryset = queryset.filter(manuscript__unit__in=units)
+    return queryset
+
+
+BONUS_ELIGIBLE = Case(
+    When(outlet__media_class__in=BONUS_CLASSES, outlet__level__in=BONUS_LEVELS, then=Value(True)),
+    default=Value(False),
+    output_field=BooleanField(),
+)
+
+
+def assess_year(*, year: int, units: Iterable[Unit] | None = None,
+                today: datetime.date | None = None) -> list[UnitResult]:
+    """Every unit with a quota in the year (or the given units), assessed, ranked within its kind.
+
+    Three queries whatever the number of units and publications: the policy, the quotas, and one
+    aggregate of approved publications per unit × level × kind × topic × bonus eligibility.
+    """
+    if units is not None:
+        units = list(units)
+    policy = policy_for_year(year)
+    quotas = Quota.objects.for_year(year).order_by("unit__kind", "unit__sort_order", "unit__name",
+                                                   "line__sort_order", "line__code")
+    if units is not None:
+        quotas = quotas.filter(unit__in=units)
+    specs: dict[int, list[rules.LineSpec]] = defaultdict(list)
+    unit_by_id: dict[int, Unit] = {}
+    for quota in quotas:
+        unit_by_id[quota.unit_id] = quota.unit
+        specs[quota.unit_id].append(quota.line.spec(quota.count))
+
+    counts: dict[int, dict[rules.Cell, int]] = defaultdict(dict)
+    rows = (_approved(year=year, units=units, today=today)
+            .annotate(eligible=BONUS_ELIGIBLE)
+            .values("manuscript__unit_id", "outlet__level", "manuscript__kind", "manuscript__special_topic",
+                    "eligible")
+            .annotate(n=Count("id"))
+            .order_by())
+    for row in rows:
+        cell = rules.Cell(level=row["outlet__level"], kind=row["manuscript__kind"],
+                          topic=row["manuscript__special_topic"] or "", bonus_eligible=bool(row["eligible"]))
+        unit_counts = counts[row["manuscript__unit_id"]]
+        unit_counts[cell] = unit_counts.get(cell, 0) + row["n"]
+
+    results = []
+    for unit_id, unit in unit_by_id.items():
+        assessment = rules.assess(lines=specs[unit_id], counts=counts.get(unit_id, {}), policy=policy)
+        results.append(UnitResult(
+            unit_id=unit_id, unit_name=unit.name, kind=unit.kind, sort_order=unit.sort_order,
+            missing=assessment.missing, bonus_articles=assessment.bonus_articles, score=assessment.score,
+            lines=tuple(LineRow(code=line.code, label=line.label, count=line.count, have=line.have,
+                                deficit=line.deficit, parent=line.parent, surplus_used=line.surplus_used)
+                        for line in assessment.lines),
+            specs=tuple(specs[unit_id]),
+        ))
+    return _ranked(results)
+
+
+def assessment_json(*, year: int, results: list[UnitResult]) -> dict:
+    return {"year": year, "units": [result.as_json() for result in results]}
+
+
+# --- Policy --------------------------------------------------------------------------------------
+
+
+POLICY_YEAR_CLOSED = "{year}年度已经结算，考核政策不能再修改。如需修改，请先重新开放该年度。"
+
+
+@transaction.atomic
+def assessment_policy_save(*, policy: AssessmentPolicy, actor, changed: list[str] | None = None) -> AssessmentPolicy:
+    """Reviewers edit a year's points in the admin; the change is audited and a closed year is locked."""
+    if year_is_closed(policy.year):
+        raise ValidationError(POLICY_YEAR_CLOSED.format(year=policy.year))
+    before = None
+    if policy.pk:
+        old = AssessmentPolicy.objects.get(pk=policy.pk)
+        before = {name: str(getattr(old, name)) for name in POLICY_FIELDS}
+    policy.full_clean()
+    policy.save()
+    audit_record(actor=actor, action="policy_save", target=policy, summary=f"保存{policy.year}年考核政策",
+                 before=before, after={name: str(getattr(policy, name)) for name in POLICY_FIELDS})
+    return policy
+
+
+POLICY_FIELDS = ("year", "base", "bonus_per_article", "bonus_cap_ratio", "penalty_per_article", "floor")
+
+
+# --- Year state, snapshots, bulletin ------------------------------------------------------------
+
+
+def year_state(year: int) -> YearClose | None:
+    return YearClose.objects.filter(year=year).first()
+
+
+def _snapshot_results(year: int) -> list[UnitResult]:
+    snapshots = UnitResultSnapshot.objects.filter(year=year).order_by("sort_order", "rank", "unit_name")
+    results = [UnitResult(unit_id=s.unit_id, unit_name=s.unit_name, kind=s.kind, sort_order=s.sort_order,
+                          missing=s.missing, bonus_articles=s.bonus_articles, score=s.score,
+                          lines=tuple(LineRow(**line) for line in s.lines), rank=s.rank)
+               for s in snapshots]
+    order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    return sorted(results, key=lambda r: (order.get(r.kind, 99), r.rank, r.sort_order, r.unit_name))
+
+
+def _snapshot_write(year: int) -> list[UnitResult]:
+    results = assess_year(year=year)
+    UnitResultSnapshot.objects.filter(year=year).delete()
+    UnitResultSnapshot.objects.bulk_create([
+        UnitResultSnapshot(
+            year=year, unit_id=r.unit_id, unit_name=r.unit_name, kind=r.kind, missing=r.missing,
+            bonus_articles=r.bonus_articles, score=r.score, rank=r.rank, sort_order=r.sort_order,
+            lines=[{**line.as_json(), "parent": line.parent, "surplus_used": line.surplus_used}
+                   for line in r.lines])
+        for r in results
+    ])
+    return results
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    year: int
+    results: list[UnitResult]
+    state: YearClose | None
+    estimate: bool  # True: computed live from today's data (预估), not from a snapshot
+
+    @property
+    def by_kind(self) -> list[tuple[str, list[UnitResult]]]:
+        groups = []
+        for kind in KIND_ORDER:
+            rows = [r for r in self.results if r.kind == kind]
+            if rows:
+                groups.append((KIND_LABELS[kind], rows))
+        return groups
+
+    @property
+    def state_label(self) -> str:
+        if self.state and self.state.has_snapshot:
+            return self.state.get_state_display()
+        return "预估（年度尚未结算，按当前已通过的刊发记录计算）"
+
+
+def bulletin_for_year(*, year: int, today: datetime.date | None = None) -> Bulletin:
+    """The 通报: from the snapshot once the year is published or closed, else a live estimate."""
+    state = year_state(year)
+    if state and state.has_snapshot:
+        return Bulletin(year=year, results=_snapshot_results(year), state=state, estimate=False)
+    return Bulletin(year=year, results=assess_year(year=year, today=today), state=state, estimate=True)
+
+
+def _history_entry(action: str, user, **extra) -> dict:
+    return {"action": action, "at": timezone.now().isoformat(timespec="seconds"),
+            "by": (user.get_full_name() or user.username) if user else "", **extra}
+
+
+def _check_year_over(year: int, today: datetime.date) -> None:
+    if today <= datetime.date(year, 12, 31):
+        raise ValidationError(YEAR_NOT_OVER.format(year=year))
+
+
+@transaction.atomic
+def year_publicize(*, year: int, reviewer, today: datetime.date, notice_days: int = 7) -> YearClose:
+    """公示: freeze the results for a notice period in which units may object (DOMAIN §9)."""
+    _check_year_over(year, today)
+    if not 1 <= notice_days <= 60:
+        raise ValidationError(NOTICE_DAYS_INVALID)
+    record = YearClose.objects.select_for_update().filter(year=year).first()
+    before = record.state if record else None
+    if record and record.state == YearClose.State.CLOSED:
+        raise ValidationError(ALREADY_CLOSED.format(year=year))
+    if record and record.state == YearClose.State.NOTICE:
+        raise ValidationError(ALREADY_IN_NOTICE.format(year=year, until=record.notice_until))
+    results = _snapshot_write(year)
+    record = record or YearClose(year=year)
+    record.state = YearClose.State.NOTICE
+    record.notice_from = today
+    record.notice_until = today + datetime.timedelta(days=notice_days - 1)
+    record.history = [*record.history, _history_entry("公示", reviewer, until=record.notice_until.isoformat())]
+    record.save()
+    audit_record(actor=reviewer, action="year_publicize", target=record,
+                 summary=f"公示{year}年度考核结果（{len(results)}个单位，至{record.notice_until}）",
+                 before={"state": before}, after={"state": record.state, "notice_until": str(record.notice_until)})
+    return record
+
+
+@transaction.atomic
+def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
+    """结算: store every unit's result as the snapshot the bulletin ranks from (DOMAIN §9)."""
+    _check_year_over(year, today)
+    record = YearClose.objects.select_for_update().filter(year=year).first()
+    before = record.state if record else None
+    if record and record.state == YearClose.State.CLOSED:
+        raise ValidationError(ALREADY_CLOSED.format(year=year))
+    if record and record.state == YearClose.State.NOTICE:
+        if today <= record.notice_until:
+            raise ValidationError(NOTICE_NOT_OVER.format(year=year, until=record.notice_until))
+        open_objections = Objection.objects.filter(year=year, answered_at__isnull=True).count()
+        if open_objections:
+            raise ValidationError(OPEN_OBJECTIONS.format(year=year, n=open_objections))
+    # Recomputed at close: corrections made after objections are part of the final result.
+    results = _snapshot_write(year)
+    record = record or YearClose(year=year)
+    record.state = YearClose.State.CLOSED
+    record.closed_on = today
+    record.closed_at = timezone.now()
+    record.closed_by = reviewer
+    record.history = [*record.history, _history_entry("结算", reviewer)]
+    record.save()
+    audit_record(actor=reviewer, action="year_close", target=record,
+                 summary=f"结算{year}年度考核（{len(results)}个单位）", before={"state": before},
+                 after={"state": record.state,
+                        "scores": {r.unit_name: str(r.shown_score) for r in results}})
+    return record
+
+
+@transaction.atomic
+def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
+    """Reopen a published or closed year: needs a reason, is audited; results become live again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(REASON_REQUIRED)
+    record = YearClose.objects.select_for_update().filter(year=year).first()
+    if record is None or not record.has_snapshot:
+        raise ValidationError(NOT_CLOSED.format(year=year))
+    before = record.state
+    record.state = YearClose.State.REOPENED
+    record.reopened = True
+    record.history = [*record.history, _history_entry("重新开放", reviewer, reason=reason)]
+    record.save()
+    audit_record(actor=reviewer, action="year_reopen", target=record, summary=f"重新开放{year}年度考核",
+                 before={"state": before}, after={"state": record.state}, reason=reason)
+    return record
+
+
+def year_is_closed(year: int) -> bool:
+    """For the services that change publications: a closed year's records need a reopen first."""
+    return YearClose.objects.filter(year=year, state=YearClose.State.CLOSED).exists()
+
+
+# --- 公示 objections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_lodge(*, year: int, unit: Unit, user, text: str, today: datetime.date) -> Objection:
+    from publicity.roles import ALL_UNITS, unit_scope
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(OBJECTION_TEXT_REQUIRED)
+    scope = unit_scope(user)
+    if scope is ALL_UNITS or unit not in scope:
+        raise ValidationError(OBJECTION_NOT_OWN_UNIT)
+    state = year_state(year)
+    if not (state and state.state == YearClose.State.NOTICE and state.notice_from <= today <= state.notice_until):
+        raise ValidationError(NOT_IN_NOTICE.format(year=year))
+    objection = Objection.objects.create(year=year, unit=unit, text=text, raised_by=user)
+    audit_record(actor=user, action="objection_lodge", target=objection, unit=unit,
+                 summary=f"{unit}对{year}年度考核结果提出异议", after={"text": text})
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, objection: Objection, reviewer, answer: str) -> Objection:
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError(ANSWER_REQUIRED)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.answered_at:
+        raise ValidationError(ALREADY_ANSWERED)
+    objection.answer = answer
+    objection.answered_by = reviewer
+    objection.answered_at = timezone.now()
+    objection.save()
+    audit_record(actor=reviewer, action="objection_answer", target=objection, unit=objection.unit,
+                 summary=f"答复{objection.unit}对{objection.year}年度考核结果的异议", after={"answer": answer})
+    return objection
+
+
+# --- Dashboard and unit page ----------------------------------------------------------------------
+
+
+def years_available() -> list[int]:
+    """Years with quotas, newest first (for the year pickers)."""
+    return sorted(set(Quota.objects.values_list("year", flat=True).distinct()), reverse=True)
+
+
+def monthly_approved(*, year: int, units=None) -> list[int]:
+    """Approved publications per month of the year (January first), in one query."""
+    rows = (_approved(year=year, units=units, today=None)
+            .annotate(month=ExtractMonth("published_on")).values("month").annotate(n=Count("id")).order_by())
+    months = [0] * 12
+    for row in rows:
+        months[row["month"] - 1] = row["n"]
+    return months
+
+
+@dataclass(frozen=True)
+class PublicationRow:
+    publication: Publication
+    lines: list[str]  # labels of the lines the publication counts in (D2)
+    bonus_eligible: bool
+    bonus: bool  # chosen as one of the unit's bonus (surplus) articles
+
+
+@dataclass(frozen=True)
+class UnitDetail:
+    year: int
+    result: UnitResult
+    final: UnitResult | None  # the snapshot result when the year is published or closed
+    state: YearClose | None
+    publications: list[PublicationRow]
+    pending: int  # submitted, not yet reviewed
+    estimate: bool
+
+
+def _bonus_choice(result: UnitResult, publications: list[Publication]) -> set[int]:
+    """One concrete set of bonus articles matching the rules' count (D4), latest first: each line
+    gives up its own eligible publications first, as rules.assess reports in surplus_used."""
+    if result.missing or not result.bonus_articles:
+        return set()
+    specs = {spec.code: spec for spec in result.specs}
+    children = defaultdict(list)
+    for line in result.lines:
+        if line.parent:
+            children[line.parent].append(line.code)
+
+    def held(code, publication):
+        return specs[code].scope.holds(level=publication.outlet.level, kind=publication.manuscript.kind,
+                                       topic=publication.manuscript.special_topic or "")
+
+    chosen: set[int] = set()
+    eligible = sorted((p for p in publications if p.outlet.is_bonus_eligible),
+                      key=lambda p: (p.published_on, p.pk), reverse=True)
+    for line in result.lines:
+        direct = [p for p in eligible
+                  if held(line.code, p) and not any(held(child, p) for child in children[line.code])]
+        chosen.update(p.pk for p in direct[: line.surplus_used])
+    chosen.update(p.pk for p in eligible if not any(held(code, p) for code in specs))
+    return chosen
+
+
+def unit_detail(*, year: int, unit: Unit, today: datetime.date | None = None) -> UnitDetail:
+    """The drill-down of one unit: its result, ranked among its kind, and the publications behind it."""
+    results = assess_year(year=year, today=today)
+    result = next((r for r in results if r.unit_id == unit.pk), None)
+    if result is None:  # no quota this year: nothing to assess, but show the publications
+        result = UnitResult(unit_id=unit.pk, unit_name=unit.name, kind=unit.kind, sort_order=unit.sort_order,
+                            missing=0, bonus_articles=0, score=Decimal(0), lines=())
+    state = year_state(year)
+    final = None
+    if state and state.has_snapshot:
+        final = next((r for r in _snapshot_results(year) if r.unit_id == unit.pk), None)
+    publications = list(_approved(year=year, units=[unit], today=today)
+                        .select_related("manuscript", "outlet").order_by("published_on", "pk"))
+    pending = (Publication.objects.in_year(year).filter(manuscript__unit=unit, status=Status.SUBMITTED).count())
+    bonus = _bonus_choice(result, publications)
+    rows = []
+    for p in publications:
+        topic = p.manuscript.special_topic or ""
+        labels = [spec.label for spec in result.specs
+                  if spec.scope.holds(level=p.outlet.level, kind=p.manuscript.kind, topic=topic)]
+        rows.append(PublicationRow(publication=p, lines=labels, bonus_eligible=p.outlet.is_bonus_eligible,
+                                   bonus=p.pk in bonus))
+    return UnitDetail(year=year, result=result, final=final, state=state, publications=rows, pending=pending,
+                      estimate=not (state and state.is_closed))
+
+
+def unit_results_for_objection(*, year: int) -> dict[int, int]:
+    """Open objections per unit (for the reviewer's list)."""
+    rows = (Objection.objects.filter(year=year, answered_at__isnull=True)
+            .values("unit_id").annotate(n=Count("id")).order_by())
+    return {row["unit_id"]: row["n"] for row in rows}
+
+
+# --- Periodic bulletins (月报 / 季报) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    result: UnitResult  # progress to the end of the period
+    submitted: int  # publications of the period handed to the bureau (submitted, approved or rejected)
+    approved: int
+
+    @property
+    def adoption_rate(self) -> Decimal | None:
+        """采用率 = approved / submitted, as a percentage with one decimal."""
+        if not self.submitted:
+            return None
+        return (Decimal(self.approved) * 100 / self.submitted).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class PeriodBulletin:
+    year: int
+    period: str  # "month" or "quarter"
+    number: int
+    start: datetime.date
+    end: datetime.date
+    rows: list[PeriodRow]
+
+    @property
+    def title(self) -> str:
+        what = f"{self.number}月" if self.period == "month" else f"第{'一二三四'[self.number - 1]}季度"
+        return f"{self.year}年{what}宣传工作通报"
+
+    @property
+    def by_kind(self) -> list[tuple[str, list[PeriodRow]]]:
+        groups = []
+        for kind in KIND_ORDER:
+            rows = [r for r in self.rows if r.result.kind == kind]
+            if rows:
+                groups.append((KIND_LABELS[kind], rows))
+        return groups
+
+
+def period_bounds(*, year: int, period: str, number: int) -> tuple[datetime.date, datetime.date]:
+    if period == "month":
+        start_month, end_month = number, number
+    else:
+        start_month, end_month = 3 * number - 2, 3 * number
+    start = datetime.date(year, start_month, 1)
+    end = (datetime.date(year + 1, 1, 1) if end_month == 12 else datetime.date(year, end_month + 1, 1))
+    return start, end - datetime.timedelta(days=1)
+
+
+def periodic_bulletin(*, year: int, period: str, number: int) -> PeriodBulletin:
+    """A monthly or quarterly 通报: the period's submitted and approved articles, the adoption rate,
+    and each unit's progress (and rank) to the end of the period. Four queries."""
+    start, end = period_bounds(year=year, period=period, number=number)
+    results = assess_year(year=year, today=end)
+    handed_in = ~Q(status=Status.DRAFT)
+    rows = (Publication.objects.filter(published_on__gte=start, published_on__lte=end)
+            .values("manuscript__unit_id")
+            .annotate(submitted=Count("id", filter=handed_in), approved=Count("id", filter=Q(status=Status.APPROVED)))
+            .order_by())
+    by_unit = {row["manuscript__unit_id"]: row for row in rows}
+    period_rows = [PeriodRow(result=r, submitted=by_unit.get(r.unit_id, {}).get("submitted", 0),
+                             approved=by_unit.get(r.unit_id, {}).get("approved", 0)) for r in results]
+    return PeriodBulletin(year=year, period=period, number=number, start=start, end=end, rows=period_rows)

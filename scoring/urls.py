@@ -1,0 +1,20 @@
+from django.urls import path
+
+from scoring import views
+
+app_name = "scoring"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("unit/<int:year>/<int:unit_id>/", views.unit, name="unit"),
+    path("unit/<int:year>/<int:unit_id>/objection/", views.objection_lodge, name="objection_lodge"),
+    path("mine/", views.my_unit, name="mine"),
+    path("bulletin/", views.bulletin, name="bulletin"),
+    path("bulletin.xlsx", views.bulletin_xlsx, name="bulletin_xlsx"),
+    path("year/publicize/", views.year_publicize, name="year_publicize"),
+    path("year/close/", views.year_close, name="year_close"),
+    path("year/reopen/", views.year_reopen, name="year_reopen"),
+    path("objections/", views.objections, name="objections"),
+    path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("periodic/", views.periodic, name="periodic"),
+]

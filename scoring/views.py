@@ -1,0 +1,214 @@
+"""Dashboard (领导, 审核员), unit drill-down, bulletin (通报), periodic bulletins, year close and 公示."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from publicity import roles
+from publicity.models import ALL_UNITS, Unit
+from publicity.xlsx import xlsx_response
+from scoring import charts, rules, services
+from scoring.exports import statistics_workbook
+from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
+from scoring.models import Objection, YearClose, policy_for_year
+
+MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
+NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
+
+
+def _score_charts(bulletin: services.Bulletin, year: int):
+    """One horizontal bar chart of scores per unit kind, scaled to the year's highest possible score."""
+    policy = policy_for_year(year)
+    top = policy.base + policy.base * policy.bonus_cap_ratio
+    return [
+        (label, charts.hbar_chart(
+            [(r.unit_name, r.shown_score, reverse("scoring:unit", args=[year, r.unit_id])) for r in rows],
+            max_value=top, reference=policy.base, reference_label=f"基本分{rules.display_score(policy.base)}"))
+        for label, rows in bulletin.by_kind
+    ]
+
+
+@roles.role_required(roles.LEADER, roles.REVIEWER)
+def dashboard(request):
+    year, form = chosen_year(request)
+    bulletin = services.bulletin_for_year(year=year)
+    months = services.monthly_approved(year=year)
+    context = {
+        "year": year, "form": form, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
+        "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
+    }
+    return render(request, "scoring/dashboard.html", context)
+
+
+def _visible_units(user):
+    scope = roles.unit_scope(user)
+    if scope is ALL_UNITS:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=[unit.pk for unit in scope])
+
+
+@login_required
+def unit(request, year, unit_id):
+    unit = get_object_or_404(_visible_units(request.user), pk=unit_id)
+    detail = services.unit_detail(year=year, unit=unit, today=timezone.localdate())
+    return _render_unit(request, detail, objection_form=ObjectionForm())
+
+
+def _render_unit(request, detail, *, objection_form):
+    state = detail.state
+    own = roles.unit_scope(request.user) is not ALL_UNITS
+    objections = Objection.objects.filter(year=detail.year, unit_id=detail.result.unit_id).select_related(
+        "raised_by", "answered_by")
+    context = {
+        "detail": detail, "year": detail.year, "result": detail.result, "final": detail.final,
+        "in_notice": bool(state and state.state == YearClose.State.NOTICE),
+        "can_object": own and bool(state and state.state == YearClose.State.NOTICE
+                                   and timezone.localdate() <= state.notice_until),
+        "objection_form": objection_form, "objections": objections,
+    }
+    return render(request, "scoring/unit.html", context)
+
+
+@login_required
+def my_unit(request):
+    own = roles.unit_of(request.user)
+    if own is None:
+        raise Http404(NO_OWN_UNIT)
+    year, _ = chosen_year(request)
+    return redirect("scoring:unit", year, own.pk)
+
+
+@require_POST
+@roles.role_required(roles.OFFICER, roles.UNIT_HEAD, superuser=False)
+def objection_lodge(request, year, unit_id):
+    unit = get_object_or_404(_visible_units(request.user), pk=unit_id)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_lodge(year=year, unit=unit, user=request.user, text=form.cleaned_data["text"],
+                                     today=timezone.localdate())
+        except ValidationError as exc:
+            form.add_error("text", exc)
+        else:
+            messages.success(request, "异议已提交，审核员答复后会显示在本页。")
+            return redirect("scoring:unit", year, unit.pk)
+    detail = services.unit_detail(year=year, unit=unit, today=timezone.localdate())
+    return _render_unit(request, detail, objection_form=form)
+
+
+@login_required
+def bulletin(request):
+    year, form = chosen_year(request)
+    bulletin = services.bulletin_for_year(year=year)
+    return _render_bulletin(request, bulletin, form=form)
+
+
+def _render_bulletin(request, bulletin, *, form, publicize_form=None, reopen_form=None, status=200):
+    context = {"year": bulletin.year, "form": form, "bulletin": bulletin,
+               "is_reviewer": roles.is_reviewer(request.user),
+               "publicize_form": publicize_form or PublicizeForm(), "reopen_form": reopen_form or ReopenForm()}
+    return render(request, "scoring/bulletin.html", context, status=status)
+
+
+@login_required
+def bulletin_xlsx(request):
+    year, _ = chosen_year(request)
+    bulletin = services.bulletin_for_year(year=year)
+    suffix = "（预估）" if bulletin.estimate else ""
+    workbook = statistics_workbook(year=year, results=bulletin.results,
+                                   title=f"{year}年度宣传工作考核通报{suffix}")
+    return xlsx_response(workbook, f"{year}年度宣传工作考核通报{suffix}.xlsx")
+
+
+def _year_action(request, action):
+    """POST of the reviewer's controls on the bulletin page: 公示, 结算, 重新开放."""
+    year, form = chosen_year(request)
+    forms = {"publicize_form": PublicizeForm(request.POST if action == "publicize" else None),
+             "reopen_form": ReopenForm(request.POST if action == "reopen" else None)}
+    today = timezone.localdate()
+    try:
+        if action == "publicize":
+            if not forms["publicize_form"].is_valid():
+                raise ValidationError("")
+            services.year_publicize(year=year, reviewer=request.user, today=today,
+                                    notice_days=forms["publicize_form"].cleaned_data["notice_days"])
+            messages.success(request, f"{year}年度考核结果已公示。")
+        elif action == "close":
+            services.year_close(year=year, reviewer=request.user, today=today)
+            messages.success(request, f"{year}年度考核已结算，通报以结算结果为准。")
+        else:
+            if not forms["reopen_form"].is_valid():
+                raise ValidationError("")
+            services.year_reopen(year=year, reviewer=request.user, reason=forms["reopen_form"].cleaned_data["reason"])
+            messages.success(request, f"{year}年度已重新开放，结果恢复为实时预估。")
+    except ValidationError as exc:
+        if exc.messages and exc.messages[0]:
+            target = {"publicize": "publicize_form", "reopen": "reopen_form"}.get(action)
+            if target:
+                forms[target].add_error(None, exc)
+            else:
+                messages.error(request, exc.messages[0])
+        bulletin = services.bulletin_for_year(year=year)
+        return _render_bulletin(request, bulletin, form=form, status=400, **forms)
+    return redirect(f"{reverse('scoring:bulletin')}?year={year}")
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def year_publicize(request):
+    return _year_action(request, "publicize")
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def year_close(request):
+    return _year_action(request, "close")
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def year_reopen(request):
+    return _year_action(request, "reopen")
+
+
+@roles.role_required(roles.REVIEWER)
+def objections(request):
+    year, form = chosen_year(request)
+    rows = Objection.objects.filter(year=year).select_related("unit", "raised_by", "answered_by")
+    return render(request, "scoring/objections.html",
+                  {"year": year, "form": form, "objections": rows, "answer_form": AnswerForm()})
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def objection_answer(request, pk):
+    objection = get_object_or_404(Objection, pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_answer(objection=objection, reviewer=request.user, answer=form.cleaned_data["answer"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"已答复{objection.unit}的异议。")
+    else:
+        messages.error(request, form.errors["answer"][0])
+    return redirect(f"{reverse('scoring:objections')}?year={objection.year}")
+
+
+@login_required
+def periodic(request):
+    years = services.years_available() or [timezone.localdate().year]
+    form = PeriodForm(request.GET or None, years=years,
+                      initial={"year": years[0], "period": "quarter", "number": 1})
+    if form.is_bound and form.is_valid():
+        year, period, number = form.cleaned_data["year"], form.cleaned_data["period"], form.cleaned_data["number"]
+    else:
+        year, period, number = years[0], "quarter", 1
+    report = services.periodic_bulletin(year=year, period=period, number=number)
+    return render(request, "scoring/periodic.html", {"form": form, "report": report, "year": year})
