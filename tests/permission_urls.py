@@ -2,6 +2,9 @@
 
 KWARGS = {
     "admin:auth_user_password_change": lambda world: {"id": world["user"].pk},
+    "scoring:unit": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
+    "scoring:objection_lodge": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
+    "scoring:objection_answer": lambda world: {"pk": world["objection"].pk},
 }
 
 
