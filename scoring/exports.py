@@ -79,3 +79,23 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
     if not workbook.sheetnames:
         write_sheet(workbook.create_sheet("考核统计"), ["单位"], [], title=f"{year}年度无考核任务")
     return workbook
+
+
+def periodic_workbook(report):
+    """A monthly or quarterly 通报 as Excel: per kind, the period's figures and the progress to its end."""
+    workbook = new_workbook()
+    for kind_label, rows in report.by_kind:
+        codes = list(dict.fromkeys(line.code for row in rows for line in row.result.lines))
+        labels = {line.code: line.label for row in rows for line in row.result.lines}
+        headers = ["名次", "单位", "本期报送", "本期采用", "采用率(%)", *[f"{labels[c]}·完成/任务" for c in codes],
+                   "缺稿篇数", "预估得分"]
+        table = []
+        for row in rows:
+            by_code = {line.code: line for line in row.result.lines}
+            table.append([row.result.rank, row.result.unit_name, row.submitted, row.approved, row.adoption_rate,
+                          *[f"{by_code[c].have}/{by_code[c].count}" if c in by_code else None for c in codes],
+                          row.result.missing, row.result.shown_score])
+        write_sheet(workbook.create_sheet(kind_label), headers, table, title=f"{report.title}（{kind_label}）")
+    if not workbook.sheetnames:
+        write_sheet(workbook.create_sheet("通报"), ["单位"], [], title=f"{report.title}：无考核任务")
+    return workbook

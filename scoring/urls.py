@@ -17,4 +17,5 @@ urlpatterns = [
     path("objections/", views.objections, name="objections"),
     path("objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
     path("periodic/", views.periodic, name="periodic"),
+    path("periodic.xlsx", views.periodic_xlsx, name="periodic_xlsx"),
 ]

@@ -13,7 +13,7 @@ from publicity import roles
 from publicity.models import ALL_UNITS, Unit
 from publicity.xlsx import xlsx_response
 from scoring import charts, rules, services
-from scoring.exports import statistics_workbook
+from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
 from scoring.models import Objection, YearClose, policy_for_year
 
@@ -201,8 +201,7 @@ def objection_answer(request, pk):
     return redirect(f"{reverse('scoring:objections')}?year={objection.year}")
 
 
-@login_required
-def periodic(request):
+def _chosen_period(request):
     years = services.years_available() or [timezone.localdate().year]
     form = PeriodForm(request.GET or None, years=years,
                       initial={"year": years[0], "period": "quarter", "number": 1})
@@ -210,5 +209,18 @@ def periodic(request):
         year, period, number = form.cleaned_data["year"], form.cleaned_data["period"], form.cleaned_data["number"]
     else:
         year, period, number = years[0], "quarter", 1
-    report = services.periodic_bulletin(year=year, period=period, number=number)
-    return render(request, "scoring/periodic.html", {"form": form, "report": report, "year": year})
+    return form, services.periodic_bulletin(year=year, period=period, number=number)
+
+
+@login_required
+def periodic(request):
+    form, report = _chosen_period(request)
+    download = f"{reverse('scoring:periodic_xlsx')}?year={report.year}&period={report.period}&number={report.number}"
+    return render(request, "scoring/periodic.html",
+                  {"form": form, "report": report, "year": report.year, "download": download})
+
+
+@login_required
+def periodic_xlsx(request):
+    _, report = _chosen_period(request)
+    return xlsx_response(periodic_workbook(report), f"{report.title}.xlsx")

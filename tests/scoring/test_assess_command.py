@@ -88,3 +88,11 @@ def test_the_table_can_go_to_a_file(tmp_path):
     target = tmp_path / "assess.txt"
     run("--year", "2011", "--format", "json", "--output", str(target))
     assert json.loads(target.read_text(encoding="utf-8"))["year"] == 2011
+
+
+def test_the_xlsx_goes_to_stdout_without_an_output_file():
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8")  # a terminal's stdout: text with a binary buffer
+    call_command("assess", "--year", "2011", "--format", "xlsx", stdout=stdout)
+    data = raw.getvalue()
+    assert load_workbook(io.BytesIO(data)).sheetnames == ["县区", "机关科室", "局属单位"]

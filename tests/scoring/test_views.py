@@ -223,3 +223,36 @@ def test_the_navigation_lists_the_scoring_pages(client, leo, alice):
     assert reverse("scoring:dashboard") in html and reverse("scoring:bulletin") in html
     html = page(client, alice, reverse("home"))
     assert reverse("scoring:mine") in html and f'href="{reverse("scoring:dashboard")}"' not in html
+
+
+def test_the_periodic_bulletin_downloads_as_xlsx(client, bob, make_publication, hanyin):
+    import io
+
+    make_publication(hanyin, title="一", published_on=datetime.date(2011, 2, 2))
+    make_publication(hanyin, title="二", published_on=datetime.date(2011, 2, 3), status=Status.SUBMITTED)
+    client.force_login(bob)
+    response = client.get(reverse("scoring:periodic_xlsx") + "?year=2011&period=month&number=2")
+    rows = list(load_workbook(io.BytesIO(response.content))["县区"].iter_rows(values_only=True))
+    assert rows[0][0] == "2011年2月宣传工作通报（县区）"
+    hanyin_row = next(row for row in rows[2:] if row[1] == "汉阴县")
+    assert hanyin_row[2:5] == (2, 1, 50.0)
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_periodic_bulletin_needs_a_bounded_number_of_queries(client, bob, make_publication, n,
+                                                                  django_assert_max_num_queries):
+    _bulk(make_publication, n)
+    client.force_login(bob)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("scoring:periodic") + "?year=2011&period=quarter&number=1").status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_the_objections_page_needs_a_bounded_number_of_queries(client, rita, alice, n,
+                                                                django_assert_max_num_queries):
+    for i, unit in enumerate(Unit.objects.all()[:n]):
+        Objection.objects.create(year=2011, unit=unit, text=f"异议{i}", raised_by=alice)
+    client.force_login(rita)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("scoring:objections") + "?year=2011").content.decode()
+    assert html.count("<textarea") == n
