@@ -44,6 +44,12 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.outlet": _VIEW,
         "publicity.quota": _VIEW,
         "publicity.quotaline": _VIEW,
+        "rewards.ratesheet": _VIEW,
+        "rewards.ratetier": _VIEW,
+        "rewards.headlinerate": _VIEW,
+        "rewards.rewardbudget": _VIEW,
+        "rewards.payoutbatch": _VIEW,
+        "rewards.payoutline": _VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -57,6 +63,13 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.quota": _ALL,
         "publicity.membership": _VIEW,
         "publicity.auditevent": _VIEW,
+        # Rate sheets and budgets are reviewer data; payout batches change only through their pages.
+        "rewards.ratesheet": _ALL,
+        "rewards.ratetier": _ALL,
+        "rewards.headlinerate": _ALL,
+        "rewards.rewardbudget": _ALL,
+        "rewards.payoutbatch": _VIEW,
+        "rewards.payoutline": _VIEW,
     },
     ADMINISTRATOR: {
         "auth.user": _ALL,
