@@ -181,7 +181,8 @@ def payout_batch_budget(*, batch: PayoutBatch) -> BudgetState:
     before = (_confirmed_lines(year=batch.year, sheet=batch.sheet).exclude(batch=batch)
               .aggregate(s=Sum("amount"))["s"] or rates.ZERO)
     this = batch.lines.aggregate(s=Sum("amount"))["s"] or rates.ZERO
-    return BudgetState(budget=budget, confirmed_before=before, this_batch=this)
+    return BudgetState(budget=budget, confirmed_before=Decimal(before).quantize(rates.FEN),
+                       this_batch=Decimal(this).quantize(rates.FEN))
 
 
 def _lines_for(reward: ManuscriptReward, paid: dict[tuple[int, str], Decimal], paid_total: Decimal
@@ -220,7 +221,7 @@ def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: 
 
     result = rewards_for_year(year=year, sheet=sheet, up_to=period_end)
     paid: dict[tuple[int, str], Decimal] = {
-        (row["manuscript_id"], row["recipient"]): row["s"]
+        (row["manuscript_id"], row["recipient"]): Decimal(row["s"]).quantize(rates.FEN)
         for row in _confirmed_lines(year=year, sheet=sheet).values("manuscript_id", "recipient")
         .annotate(s=Sum("amount")).order_by()
     }
@@ -283,7 +284,7 @@ def payout_batch_discard(*, batch: PayoutBatch, reviewer) -> None:
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_confirmed:
         raise ValidationError(ERR_NOT_DRAFT)
-    total = batch.lines.aggregate(s=Sum("amount"))["s"] or rates.ZERO
+    total = Decimal(batch.lines.aggregate(s=Sum("amount"))["s"] or rates.ZERO).quantize(rates.FEN)
     audit_record(actor=reviewer, action="payout_batch_discard", target=batch,
                  summary=f"删除{batch.year}年奖励发放草稿（截至{batch.period_end:%Y-%m-%d}），合计{total}元",
                  before={"status": batch.status, "total": str(total)})
