@@ -148,6 +148,14 @@ class RewardBudget(models.Model):
         return f"{self.year}年奖励预算 {self.amount}元"
 
 
+class PayoutBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reviewers and leaders see drafts too; officers and unit heads only confirmed batches."""
+        from publicity.roles import unit_scope
+
+        return self if unit_scope(user) is ALL_UNITS else self.filter(status=PayoutBatch.State.CONFIRMED)
+
+
 class PayoutBatch(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -165,6 +173,8 @@ class PayoutBatch(models.Model):
                                      related_name="+", verbose_name="确认人")
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     budget_override_reason = models.TextField("超预算说明", blank=True)
+
+    objects = PayoutBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = "奖励发放批次"

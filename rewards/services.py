@@ -289,3 +289,79 @@ def payout_batch_discard(*, batch: PayoutBatch, reviewer) -> None:
                  summary=f"删除{batch.year}年奖励发放草稿（截至{batch.period_end:%Y-%m-%d}），合计{total}元",
                  before={"status": batch.status, "total": str(total)})
     batch.delete()
+
+
+# --- reading a batch (pages and exports) -------------------------------------------------------
+
+
+@dataclass
+class PersonTotal:
+    unit: object
+    name: str
+    collective: bool
+    amount: Decimal
+    lines: list
+
+
+@dataclass
+class UnitTotal:
+    unit: object
+    amount: Decimal
+    manuscripts: int
+    recipients: int
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    batch: PayoutBatch
+    lines: list
+    people: list[PersonTotal]
+    units: list[UnitTotal]
+    publications: dict  # manuscript id -> [(publication, rate)], best first; also on each line as .behind
+    total: Decimal
+    budget: BudgetState | None  # only for users who see every unit
+
+
+def payout_batch_lines(*, batch: PayoutBatch, user):
+    """The lines of a batch the user may see (own unit for officers and unit heads)."""
+    return (PayoutLine.objects.visible_to(user).filter(batch=batch)
+            .select_related("unit", "manuscript", "outlet")
+            .order_by("unit__kind", "unit__sort_order", "unit__name", "recipient", "manuscript__title", "id"))
+
+
+def payout_batch_report(*, batch: PayoutBatch, user) -> BatchReport:
+    """Per person and per unit, with the approved publications behind each amount (fixed query count)."""
+    from publicity.models import ALL_UNITS
+    from publicity.roles import unit_scope
+
+    lines = list(payout_batch_lines(batch=batch, user=user))
+    people: dict[tuple[int, str], PersonTotal] = {}
+    units: dict[int, UnitTotal] = {}
+    unit_sets: dict[int, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for line in lines:
+        person = people.setdefault((line.unit_id, line.recipient),
+                                   PersonTotal(line.unit, line.recipient, line.is_collective, rates.ZERO, []))
+        person.amount += line.amount
+        person.lines.append(line)
+        unit = units.setdefault(line.unit_id, UnitTotal(line.unit, rates.ZERO, 0, 0))
+        unit.amount += line.amount
+        manuscripts, recipients = unit_sets[line.unit_id]
+        manuscripts.add(line.manuscript_id)
+        recipients.add(line.recipient)
+        unit.manuscripts, unit.recipients = len(manuscripts), len(recipients)
+
+    pure = RateSheet.objects.with_rates().get(pk=batch.sheet_id).to_rates()
+    publications: dict[int, list] = defaultdict(list)
+    behind = (Publication.objects.visible_to(user).approved()
+              .filter(manuscript_id__in={line.manuscript_id for line in lines}, published_on__lte=batch.period_end)
+              .select_related("outlet", "manuscript").order_by("published_on", "id"))
+    for publication in behind:
+        publications[publication.manuscript_id].append((publication, _rate(pure, publication)))
+    for pubs in publications.values():
+        pubs.sort(key=lambda pair: -pair[1])
+    for line in lines:
+        line.behind = publications.get(line.manuscript_id, [])
+    sees_all = unit_scope(user) is ALL_UNITS
+    return BatchReport(batch=batch, lines=lines, people=list(people.values()), units=list(units.values()),
+                       publications=dict(publications), total=sum((x.amount for x in lines), rates.ZERO),
+                       budget=payout_batch_budget(batch=batch) if sees_all else None)
