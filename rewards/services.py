@@ -170,6 +170,10 @@ class BudgetState:
     def remaining(self) -> Decimal | None:
         return None if self.budget is None else self.budget - self.after
 
+    @property
+    def overrun(self) -> Decimal:
+        return rates.ZERO if self.budget is None else max(rates.ZERO, self.after - self.budget)
+
 
 def _confirmed_lines(*, year: int, sheet: RateSheet):
     return PayoutLine.objects.filter(batch__year=year, batch__sheet=sheet,

@@ -45,6 +45,13 @@ def test_a_reviewer_sees_every_unit_and_the_budget(client, rita, batch):
     assert "确认本批次" in body
 
 
+def test_a_batch_over_the_budget_shows_by_how_much(client, rita, batch):
+    RewardBudget.objects.create(year=2011, amount=Decimal("1000"))
+    client.force_login(rita)
+    body = client.get(f"/rewards/{batch.pk}/").content.decode()
+    assert "超出预算（元）" in body and '<span class="num">520.00</span>' in body
+
+
 def test_the_page_shows_the_publications_behind_each_amount(client, rita, batch):
     client.force_login(rita)
     body = client.get(f"/rewards/{batch.pk}/").content.decode()
@@ -86,7 +93,8 @@ def test_a_leader_sees_all_but_cannot_confirm(client, leo, rita, batch):
 def test_a_reviewer_opens_a_batch_from_the_list(client, rita, hanbin, make_publication):
     make_publication(hanbin, title="新稿件", outlet="陕西日报")
     client.force_login(rita)
-    assert "生成草稿" in client.get("/rewards/").content.decode()
+    form = client.get("/rewards/").content.decode()
+    assert "生成草稿" in form and 'value="2011-12-31"' in form
     response = client.post("/rewards/open/", {"year": "2011", "period_end": "2011-12-31"})
     batch = PayoutBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/rewards/{batch.pk}/"
