@@ -9,7 +9,8 @@ class BatchOpenForm(forms.Form):
     year = forms.IntegerField(label="奖励年度", min_value=2000, max_value=2100,
                               error_messages={"min_value": ERR_YEAR_RANGE, "max_value": ERR_YEAR_RANGE,
                                               "required": "请填写奖励年度。", "invalid": "年度请填写数字，如 2011。"})
-    period_end = forms.DateField(label="统计截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    period_end = forms.DateField(label="统计截止日期",
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text="统计截至该日（含）已审核通过的刊发记录；须在奖励年度内。",
                                  error_messages={"required": "请填写统计截止日期。",
                                                  "invalid": "日期格式应为 2011-12-31。"})
