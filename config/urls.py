@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("scoring/", include("scoring.urls")),
+    path("rewards/", include("rewards.urls")),
     path("", include("publicity.urls")),
 ]

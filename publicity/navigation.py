@@ -16,6 +16,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("考核通报", "scoring:bulletin", ALL),
     ("定期通报", "scoring:periodic", ALL),
     ("公示异议", "scoring:objections", (roles.REVIEWER,)),
+    ("奖励发放", "rewards:batches", (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER)),
 ]
 
 

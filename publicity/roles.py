@@ -47,6 +47,12 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "scoring.assessmentpolicy": _VIEW,
         "scoring.yearclose": _VIEW,
         "scoring.unitresultsnapshot": _VIEW,
+        "rewards.ratesheet": _VIEW,
+        "rewards.ratetier": _VIEW,
+        "rewards.headlinerate": _VIEW,
+        "rewards.rewardbudget": _VIEW,
+        "rewards.payoutbatch": _VIEW,
+        "rewards.payoutline": _VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -65,6 +71,13 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "scoring.yearclose": _VIEW,
         "scoring.unitresultsnapshot": _VIEW,
         "scoring.objection": _VIEW,
+        # Rate sheets and budgets are reviewer data; payout batches change only through their pages.
+        "rewards.ratesheet": _ALL,
+        "rewards.ratetier": _ALL,
+        "rewards.headlinerate": _ALL,
+        "rewards.rewardbudget": _ALL,
+        "rewards.payoutbatch": _VIEW,
+        "rewards.payoutline": _VIEW,
     },
     ADMINISTRATOR: {
         "auth.user": _ALL,

@@ -5,6 +5,9 @@ KWARGS = {
     "scoring:unit": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_lodge": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_answer": lambda world: {"pk": world["objection"].pk},
+    **{name: (lambda world: {"pk": world["batch"].pk}) for name in (
+        "rewards:batch_detail", "rewards:batch_xlsx", "rewards:batch_units_xlsx", "rewards:batch_confirm",
+        "rewards:batch_discard")},
 }
 
 

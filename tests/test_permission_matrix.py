@@ -8,6 +8,8 @@ login page); a refused one is
 sent to the login page (anonymous, or non-staff in the admin) or gets 403/404/405.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -40,12 +42,21 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "scoring:bulletin": (LOGGED_IN, None),
     "scoring:bulletin_xlsx": (LOGGED_IN, None),
     "scoring:periodic": (LOGGED_IN, None),
+    "scoring:periodic_xlsx": (LOGGED_IN, None),
     "scoring:objections": (REVIEWERS, None),
     "scoring:objection_lodge": (NOBODY_, UNIT_A),
     "scoring:objection_answer": (NOBODY_, REVIEWERS),
     "scoring:year_publicize": (NOBODY_, REVIEWERS),
     "scoring:year_close": (NOBODY_, REVIEWERS),
     "scoring:year_reopen": (NOBODY_, REVIEWERS),
+    # rewards (the world's batch is a draft: officers and heads see confirmed batches only)
+    "rewards:batches": (LOGGED_IN, None),
+    "rewards:batch_open": (NOBODY_, REVIEWERS),
+    "rewards:batch_detail": (REVIEWERS_LEADERS, None),
+    "rewards:batch_xlsx": (REVIEWERS_LEADERS, None),
+    "rewards:batch_units_xlsx": (REVIEWERS_LEADERS, None),
+    "rewards:batch_confirm": (NOBODY_, REVIEWERS),
+    "rewards:batch_discard": (NOBODY_, REVIEWERS),
 }
 
 # Admin, per model. The superuser may do every action the admin offers at all; NOBODY lists the actions
@@ -61,6 +72,8 @@ NOBODY: dict[str, frozenset[str]] = {
     "scoring.yearclose": frozenset({"add", "delete"}),
     "scoring.unitresultsnapshot": frozenset({"add", "delete"}),
     "scoring.objection": frozenset({"add", "delete"}),
+    "rewards.payoutbatch": frozenset({"add", "delete"}),
+    "rewards.payoutline": frozenset({"add", "delete"}),
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
@@ -123,7 +136,12 @@ def world(make_publication, hanbin):
     from scoring.models import Objection
 
     objection = Objection.objects.create(year=2011, unit=hanbin, text="矩阵测试异议")
-    return {"publication": publication, "user": User.objects.create_user("matrix-user"), "unit": hanbin,
+    from rewards.services import payout_batch_open
+
+    make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
+
+    batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
+    return {"batch": batch, "publication": publication, "user": User.objects.create_user("matrix-user"), "unit": hanbin,
             "objection": objection}
 
 

@@ -1,0 +1,178 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from rewards.models import HeadlineRate, PayoutBatch, PayoutLine, RateSheet, RateTier, RewardBudget
+
+ERR_OUTLET_IN_TWO_TIERS = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
+                           "每个媒体在一份奖励标准中只能属于一个档次。")
+ERR_HEADLINE_TWICE = "媒体“{outlet}”的头版头条奖励重复，每个媒体只能设一条。"
+
+
+class RateTierInlineFormSet(BaseInlineFormSet):
+    """D6: an outlet belongs to at most one tier of a sheet (rates.RateSheet refuses it too)."""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            for outlet in data.get("outlets") or []:
+                if outlet.pk in seen:
+                    raise ValidationError(ERR_OUTLET_IN_TWO_TIERS.format(
+                        outlet=outlet, first=seen[outlet.pk], second=data.get("name")))
+                seen[outlet.pk] = data.get("name")
+
+
+class HeadlineRateInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        outlets = [form.cleaned_data["outlet"] for form in self.forms
+                   if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+                   and form.cleaned_data.get("outlet")]
+        for outlet in outlets:
+            if outlets.count(outlet) > 1:
+                raise ValidationError(ERR_HEADLINE_TWICE.format(outlet=outlet))
+
+
+class RateTierInline(admin.TabularInline):
+    model = RateTier
+    formset = RateTierInlineFormSet
+    extra = 0
+    fields = ("sort_order", "name", "outlets", "rate_news", "rate_feature", "rate_research", "rate_any")
+    autocomplete_fields = ("outlets",)
+
+
+class HeadlineRateInline(admin.TabularInline):
+    model = HeadlineRate
+    formset = HeadlineRateInlineFormSet
+    extra = 0
+    fields = ("outlet", "amount", "min_chars")
+    autocomplete_fields = ("outlet",)
+
+
+@admin.register(RateSheet)
+class RateSheetAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "issuer_label", "tier_count")
+    list_filter = ("year", "issuer")
+    search_fields = ("title", "issuer__name")
+    autocomplete_fields = ("issuer",)
+    inlines = [RateTierInline, HeadlineRateInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).select_related("issuer").annotate(n_tiers=Count("tiers"))
+
+    @admin.display(description="发布单位", ordering="issuer__name")
+    def issuer_label(self, obj):
+        return obj.issuer_name
+
+    @admin.display(description="档次数", ordering="n_tiers")
+    def tier_count(self, obj):
+        return obj.n_tiers
+
+
+@admin.register(RateTier)
+class RateTierAdmin(admin.ModelAdmin):
+    """Where a reviewer adds an outlet to an existing tier (the notice's "等")."""
+
+    list_display = ("name", "sheet", "outlet_names", "rate_news", "rate_feature", "rate_research", "rate_any")
+    list_filter = ("sheet",)
+    search_fields = ("name", "outlets__name")
+    list_select_related = ("sheet__issuer",)
+    autocomplete_fields = ("outlets",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("outlets")
+
+    @admin.display(description="媒体")
+    def outlet_names(self, obj):
+        return "、".join(outlet.name for outlet in obj.outlets.all())
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+
+        class TierForm(base):
+            def clean(self):
+                data = super().clean()
+                sheet, outlets = data.get("sheet"), data.get("outlets") or []
+                if sheet is not None:
+                    others = (RateTier.objects.filter(sheet=sheet, outlets__in=outlets)
+                              .exclude(pk=self.instance.pk).prefetch_related("outlets").distinct())
+                    for other in others:
+                        clash = [o for o in other.outlets.all() if o in outlets]
+                        if clash:
+                            raise forms.ValidationError(ERR_OUTLET_IN_TWO_TIERS.format(
+                                outlet=clash[0], first=other.name, second=data.get("name")))
+                return data
+
+        return TierForm
+
+
+@admin.register(HeadlineRate)
+class HeadlineRateAdmin(admin.ModelAdmin):
+    list_display = ("outlet", "sheet", "amount", "min_chars")
+    list_filter = ("sheet",)
+    list_select_related = ("outlet", "sheet__issuer")
+    autocomplete_fields = ("outlet",)
+
+
+@admin.register(RewardBudget)
+class RewardBudgetAdmin(admin.ModelAdmin):
+    list_display = ("year", "amount", "note")
+
+
+class PayoutLineInline(admin.TabularInline):
+    model = PayoutLine
+    extra = 0
+    fields = ("unit", "manuscript", "recipient", "outlet", "amount_due", "amount_paid_before", "amount")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(admin.ModelAdmin):
+    """Read-only: batches are opened and confirmed on their own pages, through the services."""
+
+    list_display = ("__str__", "year", "period_start", "period_end", "status", "confirmed_by", "confirmed_at")
+    list_filter = ("year", "status")
+    list_select_related = ("confirmed_by",)
+    readonly_fields = ("year", "period_start", "period_end", "status", "sheet", "created_by", "created_at",
+                       "confirmed_by", "confirmed_at", "budget_override_reason")
+    inlines = [PayoutLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayoutLine)
+class PayoutLineAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "unit", "manuscript", "amount_due", "amount_paid_before", "amount", "batch")
+    list_filter = ("batch__year", "batch__status", "unit")
+    search_fields = ("recipient", "manuscript__title")
+    list_select_related = ("unit", "manuscript", "batch")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from rewards import views
+
+app_name = "rewards"
+
+urlpatterns = [
+    path("", views.batch_list, name="batches"),
+    path("open/", views.batch_open, name="batch_open"),
+    path("<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("<int:pk>/confirm/", views.batch_confirm, name="batch_confirm"),
+    path("<int:pk>/discard/", views.batch_discard, name="batch_discard"),
+    path("<int:pk>/payout.xlsx", views.batch_xlsx, name="batch_xlsx"),
+    path("<int:pk>/units.xlsx", views.batch_units_xlsx, name="batch_units_xlsx"),
+]
