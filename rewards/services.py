@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -247,8 +247,12 @@ def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: 
                 amount_paid_before=paid.get((reward.manuscript_id, recipient.name), rates.ZERO), amount=amount))
     if not lines:
         raise ValidationError(ERR_NOTHING_TO_PAY.format(end=period_end))
-    batch = PayoutBatch.objects.create(year=year, period_start=start, period_end=period_end, sheet=sheet,
-                                       created_by=reviewer)
+    try:
+        with transaction.atomic():
+            batch = PayoutBatch.objects.create(year=year, period_start=start, period_end=period_end, sheet=sheet,
+                                               created_by=reviewer)
+    except IntegrityError as exc:  # another reviewer opened a draft meanwhile
+        raise ValidationError(ERR_DRAFT_EXISTS.format(year=year)) from exc
     for line in lines:
         line.batch = batch
     PayoutLine.objects.bulk_create(lines)
