@@ -2,6 +2,8 @@ import datetime
 
 from django import forms
 
+from rewards.models import RateSheet
+
 ERR_YEAR_RANGE = "请填写2000至2100之间的年度。"
 
 
@@ -14,6 +16,11 @@ class BatchOpenForm(forms.Form):
                                  help_text="统计截至该日（含）已审核通过的刊发记录；须在奖励年度内。",
                                  error_messages={"required": "请填写统计截止日期。",
                                                  "invalid": "日期格式应为 2011-12-31。"})
+
+    sheet = forms.ModelChoiceField(
+        label="奖励标准", required=False, queryset=RateSheet.objects.select_related("issuer"),
+        empty_label="市人社局奖励标准（按年度自动选择）",
+        help_text="县区、局属单位自筹资金的奖励标准只发放本单位稿件，与市局发放分别计算。")
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from rewards import rates
 from rewards.models import PayoutBatch, PayoutLine, RateSheet, RewardBudget
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
+ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
 ERR_PERIOD_YEAR = "统计截止日期必须在{year}年内。"
 ERR_PERIOD_BEFORE_LAST = "统计截止日期不能早于上一批次的截止日期（{last:%Y-%m-%d}）。"
 ERR_DRAFT_EXISTS = "{year}年已有未确认的发放批次，请先确认或删除该批次。"
@@ -82,8 +83,8 @@ def _rate(pure: rates.RateSheet, publication: Publication) -> Decimal:
                          char_count=pub.char_count)
 
 
-def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: datetime.date | None = None,
-                     units=None) -> YearRewards:
+def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: datetime.date | None = None
+                     ) -> YearRewards:
     """Every manuscript with an approved publication in the year (up to `up_to`), also those earning 0.
 
     D7: the amount is the best rate up to the end of the year (or `up_to`) minus the best rate up
@@ -100,8 +101,6 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
     this_year = approved.filter(published_on__gte=start, published_on__lte=end)
     if sheet.issuer_id:
         this_year = this_year.filter(manuscript__unit_id=sheet.issuer_id)
-    if units is not None:
-        this_year = this_year.filter(manuscript__unit__in=units)
     publications = (approved.filter(published_on__lte=end,
                                     manuscript_id__in=this_year.values("manuscript_id"))
                     .select_related("manuscript__unit", "outlet")
@@ -209,9 +208,14 @@ def _lines_for(reward: ManuscriptReward, paid: dict[tuple[int, str], Decimal], p
 @transaction.atomic
 def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: RateSheet | None = None
                       ) -> PayoutBatch:
-    """A draft batch paying everything due up to period_end that confirmed batches have not paid."""
+    """A draft batch paying everything due up to period_end that confirmed batches have not paid.
+
+    Without a sheet the bureau's sheet of the year; a unit's own sheet is a separate pay stream.
+    """
     if sheet is None:
         sheet = rate_sheet_for(year=year)
+    elif sheet.year > year:
+        raise ValidationError({"sheet": ERR_SHEET_YEAR.format(sheet=sheet, year=year)})
     if period_end.year != year:
         raise ValidationError({"period_end": ERR_PERIOD_YEAR.format(year=year)})
     batches = PayoutBatch.objects.filter(year=year, sheet=sheet)
@@ -243,8 +247,12 @@ def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: 
                 amount_paid_before=paid.get((reward.manuscript_id, recipient.name), rates.ZERO), amount=amount))
     if not lines:
         raise ValidationError(ERR_NOTHING_TO_PAY.format(end=period_end))
-    batch = PayoutBatch.objects.create(year=year, period_start=start, period_end=period_end, sheet=sheet,
-                                       created_by=reviewer)
+    try:
+        with transaction.atomic():
+            batch = PayoutBatch.objects.create(year=year, period_start=start, period_end=period_end, sheet=sheet,
+                                               created_by=reviewer)
+    except IntegrityError as exc:  # another reviewer opened a draft meanwhile
+        raise ValidationError(ERR_DRAFT_EXISTS.format(year=year)) from exc
     for line in lines:
         line.batch = batch
     PayoutLine.objects.bulk_create(lines)

@@ -51,7 +51,7 @@ def batch_open(request):
     if form.is_valid():
         try:
             batch = payout_batch_open(year=form.cleaned_data["year"], period_end=form.cleaned_data["period_end"],
-                                      reviewer=request.user)
+                                      sheet=form.cleaned_data["sheet"], reviewer=request.user)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

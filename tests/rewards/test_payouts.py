@@ -192,3 +192,24 @@ def test_opening_a_batch_takes_a_bounded_number_of_queries(rita, hanbin, make_pu
     with django_assert_max_num_queries(20):
         batch = payout_batch_open(year=2011, period_end=DEC, reviewer=rita)
     assert batch.lines.count() == 2 * n
+
+
+def test_a_units_own_sheet_is_a_separate_pay_stream(rita, hanbin, hanyin, two_authors, make_publication):
+    from rewards.models import RateSheet, RateTier
+
+    make_publication(hanyin, title="汉阴县稿件", outlet="安康日报", published_on=datetime.date(2011, 3, 1))
+    payout_batch_confirm(batch=payout_batch_open(year=2011, period_end=DEC, reviewer=rita), reviewer=rita)
+    own = RateSheet.objects.create(issuer=hanbin, year=2011, title="汉滨区自筹奖励标准")
+    RateTier.objects.create(sheet=own, name="市级媒体", rate_news=D("30")).outlets.add(
+        Outlet.objects.get(name="安康日报"))
+    batch = payout_batch_open(year=2011, period_end=DEC, reviewer=rita, sheet=own)
+    assert lines_of(batch) == [("两人稿件", "张三", D("15.00"), D("0.00"), D("15.00")),
+                               ("两人稿件", "李四", D("15.00"), D("0.00"), D("15.00"))]
+
+
+def test_a_sheet_of_a_later_year_is_refused(rita, hanbin, two_authors):
+    from rewards.models import RateSheet
+
+    later = RateSheet.objects.create(issuer=hanbin, year=2012)
+    with pytest.raises(ValidationError, match="晚于2011年"):
+        payout_batch_open(year=2011, period_end=DEC, reviewer=rita, sheet=later)

@@ -188,3 +188,20 @@ def test_the_batch_page_takes_a_bounded_number_of_queries(client, rita, hanbin, 
         assert client.get(f"/rewards/{batch.pk}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/rewards/").status_code == 200
+
+
+def test_a_reviewer_opens_a_batch_on_a_units_own_sheet(client, rita, hanbin, hanyin, make_publication):
+    from rewards.models import RateSheet, RateTier
+
+    make_publication(hanbin, title="汉滨区稿件", outlet="安康日报")
+    make_publication(hanyin, title="汉阴县稿件", outlet="安康日报")
+    own = RateSheet.objects.create(issuer=hanbin, year=2011, title="汉滨区自筹奖励标准")
+    RateTier.objects.create(sheet=own, name="市级媒体", rate_news=Decimal("30")).outlets.add(
+        Outlet.objects.get(name="安康日报"))
+    client.force_login(rita)
+    assert "汉滨区自筹奖励标准" in client.get("/rewards/").content.decode()
+    response = client.post("/rewards/open/", {"year": "2011", "period_end": "2011-12-31", "sheet": own.pk})
+    assert response.status_code == 302
+    batch = PayoutBatch.objects.get()
+    assert batch.sheet == own
+    assert [(line.unit.name, line.amount) for line in batch.lines.all()] == [("汉滨区", Decimal("30.00"))]
