@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,8 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from publicity.audit import audit_record
-from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, Status, Unit
+from publicity.models import ALL_UNITS, BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, Status, Unit
+from publicity.roles import unit_scope
 from scoring import rules
 from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose, policy_for_year
 
@@ -113,8 +114,6 @@ class UnitResult:
 
 def _ranked(results: list[UnitResult]) -> list[UnitResult]:
     """Order by kind (DOMAIN §2), then rank within the kind; equal shown scores share a rank."""
-    from dataclasses import replace
-
     ranked = []
     for kind in KIND_ORDER + tuple(sorted({r.kind for r in results} - set(KIND_ORDER))):
         group = [r for r in results if r.kind == kind]
@@ -281,7 +280,7 @@ def bulletin_for_year(*, year: int, today: datetime.date | None = None) -> Bulle
 
 
 def _history_entry(action: str, user, **extra) -> dict:
-    return {"action": action, "at": timezone.now().isoformat(timespec="seconds"),
+    return {"action": action, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "by": (user.get_full_name() or user.username) if user else "", **extra}
 
 
@@ -374,8 +373,6 @@ def year_is_closed(year: int) -> bool:
 
 @transaction.atomic
 def objection_lodge(*, year: int, unit: Unit, user, text: str, today: datetime.date) -> Objection:
-    from publicity.roles import ALL_UNITS, unit_scope
-
     text = (text or "").strip()
     if not text:
         raise ValidationError(OBJECTION_TEXT_REQUIRED)
@@ -495,13 +492,6 @@ def unit_detail(*, year: int, unit: Unit, today: datetime.date | None = None) ->
                                    bonus=p.pk in bonus))
     return UnitDetail(year=year, result=result, final=final, state=state, publications=rows, pending=pending,
                       estimate=not (state and state.is_closed))
-
-
-def unit_results_for_objection(*, year: int) -> dict[int, int]:
-    """Open objections per unit (for the reviewer's list)."""
-    rows = (Objection.objects.filter(year=year, answered_at__isnull=True)
-            .values("unit_id").annotate(n=Count("id")).order_by())
-    return {row["unit_id"]: row["n"] for row in rows}
 
 
 # --- Periodic bulletins (月报 / 季报) ----------------------------------------------------------------

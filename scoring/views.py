@@ -125,55 +125,57 @@ def bulletin_xlsx(request):
     return xlsx_response(workbook, f"{year}年度宣传工作考核通报{suffix}.xlsx")
 
 
-def _year_action(request, action):
-    """POST of the reviewer's controls on the bulletin page: 公示, 结算, 重新开放."""
-    year, form = chosen_year(request)
-    forms = {"publicize_form": PublicizeForm(request.POST if action == "publicize" else None),
-             "reopen_form": ReopenForm(request.POST if action == "reopen" else None)}
-    today = timezone.localdate()
-    try:
-        if action == "publicize":
-            if not forms["publicize_form"].is_valid():
-                raise ValidationError("")
-            services.year_publicize(year=year, reviewer=request.user, today=today,
-                                    notice_days=forms["publicize_form"].cleaned_data["notice_days"])
-            messages.success(request, f"{year}年度考核结果已公示。")
-        elif action == "close":
-            services.year_close(year=year, reviewer=request.user, today=today)
-            messages.success(request, f"{year}年度考核已结算，通报以结算结果为准。")
-        else:
-            if not forms["reopen_form"].is_valid():
-                raise ValidationError("")
-            services.year_reopen(year=year, reviewer=request.user, reason=forms["reopen_form"].cleaned_data["reason"])
-            messages.success(request, f"{year}年度已重新开放，结果恢复为实时预估。")
-    except ValidationError as exc:
-        if exc.messages and exc.messages[0]:
-            target = {"publicize": "publicize_form", "reopen": "reopen_form"}.get(action)
-            if target:
-                forms[target].add_error(None, exc)
-            else:
-                messages.error(request, exc.messages[0])
-        bulletin = services.bulletin_for_year(year=year)
-        return _render_bulletin(request, bulletin, form=form, status=400, **forms)
+def _year_done(year, message, request):
+    messages.success(request, message)
     return redirect(f"{reverse('scoring:bulletin')}?year={year}")
+
+
+def _year_refused(request, year, form, **forms):
+    """Back to the bulletin with the reviewer's input and the reason it was refused."""
+    return _render_bulletin(request, services.bulletin_for_year(year=year), form=form, status=400, **forms)
 
 
 @require_POST
 @roles.role_required(roles.REVIEWER)
 def year_publicize(request):
-    return _year_action(request, "publicize")
+    year, year_form = chosen_year(request)
+    form = PublicizeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.year_publicize(year=year, reviewer=request.user, today=timezone.localdate(),
+                                    notice_days=form.cleaned_data["notice_days"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _year_done(year, f"{year}年度考核结果已公示。", request)
+    return _year_refused(request, year, year_form, publicize_form=form)
 
 
 @require_POST
 @roles.role_required(roles.REVIEWER)
 def year_close(request):
-    return _year_action(request, "close")
+    year, year_form = chosen_year(request)
+    try:
+        services.year_close(year=year, reviewer=request.user, today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return _year_refused(request, year, year_form)
+    return _year_done(year, f"{year}年度考核已结算，通报以结算结果为准。", request)
 
 
 @require_POST
 @roles.role_required(roles.REVIEWER)
 def year_reopen(request):
-    return _year_action(request, "reopen")
+    year, year_form = chosen_year(request)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.year_reopen(year=year, reviewer=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _year_done(year, f"{year}年度已重新开放，结果恢复为实时预估。", request)
+    return _year_refused(request, year, year_form, reopen_form=form)
 
 
 @roles.role_required(roles.REVIEWER)

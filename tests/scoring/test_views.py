@@ -256,3 +256,26 @@ def test_the_objections_page_needs_a_bounded_number_of_queries(client, rita, ali
     with django_assert_max_num_queries(10):
         html = client.get(reverse("scoring:objections") + "?year=2011").content.decode()
     assert html.count("<textarea") == n
+
+
+def test_closing_an_unfinished_year_says_why(client, rita, monkeypatch):
+    import scoring.views
+
+    monkeypatch.setattr(scoring.views.timezone, "localdate", lambda: datetime.date(2011, 11, 30))
+    client.force_login(rita)
+    response = client.post(reverse("scoring:year_close") + "?year=2011")
+    assert response.status_code == 400
+    assert "2011年度尚未结束" in response.content.decode()
+    assert not YearClose.objects.exists()
+
+
+def test_a_bad_notice_period_keeps_what_the_reviewer_typed(client, rita, monkeypatch):
+    import scoring.views
+
+    monkeypatch.setattr(scoring.views.timezone, "localdate", lambda: AFTER_2011)
+    client.force_login(rita)
+    response = client.post(reverse("scoring:year_publicize") + "?year=2011", {"notice_days": "99"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'value="99"' in html
+    client.post(reverse("scoring:year_publicize") + "?year=2011", {"notice_days": "5"})
+    assert YearClose.objects.get(year=2011).notice_until == AFTER_2011 + datetime.timedelta(days=4)
