@@ -1,0 +1,442 @@
+"""Excel exchange with the units (DOMAIN.md §10): importing and exporting the detail table (附件2)
+and the allocation table (附件1).
+
+Imports validate the whole file first: any row that cannot be understood means nothing is written,
+and every error of the file is reported at once (row as Excel numbers it, column, value, reason).
+Look-ups are cached and writes batched, so the number of queries does not grow with the rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from publicity import excel
+from publicity.audit import audit_record
+from publicity.models import Manuscript, Outlet, Publication, Status, Unit
+from publicity.text import normalize_name
+from rewards.rates import parse_authors
+from scoring import rules
+
+BATCH_SIZE = 500
+
+# --- The detail table (附件2 稿件明细表) --------------------------------------------------------
+
+UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF = (
+    "单位", "标题", "作者", "媒体", "稿件类型", "版面", "字数", "发表日期", "专项", "链接", "稿件编号")
+ARTICLE_HEADERS = (UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF)
+ARTICLE_REQUIRED = (UNIT, TITLE, OUTLET, DATE)
+
+# What the table says (§10) → kind code; the short labels are what exports write.
+KIND_EXPORT_LABELS = {"news": "新闻", "info": "信息", "feature": "专题", "experience": "经验交流",
+                      "research": "调研"}
+KIND_ALIASES = {
+    **{label: code for code, label in KIND_EXPORT_LABELS.items()},
+    **{label: code for code, label in rules.KIND_LABELS.items()},
+    **{code: code for code in rules.KINDS},
+    "新闻稿件": "news", "信息稿件": "info", "专题片": "feature", "经验交流材料": "experience",
+    "会议经验交流": "experience", "调研报告": "research",
+}
+DEFAULT_KIND = "news"
+TOPIC_ALIASES = {
+    **{label: code for code, label in rules.TOPIC_LABELS.items()},
+    **{code: code for code in rules.TOPICS},
+    "双创报道": "shuangchuang", "纪检": "discipline", "纪检监察信息": "discipline",
+    "无": "", "否": "", "-": "", "—": "", "/": "",
+}
+FRONT_HEADLINE = "头版头条"
+
+UNKNOWN_UNIT_MESSAGE = "系统中没有这个单位，请使用单位的全称（如“汉滨区”），或请管理员先添加该单位"
+UNKNOWN_OUTLET_MESSAGE = "系统中没有这个媒体，请填写媒体名称或常用别名（如“安康日报”），或请审核员先在后台添加该媒体"
+UNKNOWN_KIND_MESSAGE = "稿件类型应为 新闻、信息、专题、经验交流 或 调研（留空视为新闻）"
+UNKNOWN_TOPIC_MESSAGE = "专项应为 双创、纪检监察 或留空"
+BAD_URL_MESSAGE = "链接应为以 http:// 或 https:// 开头的网址"
+TOO_LONG_MESSAGE = "内容过长，最多 {limit} 个字"
+YEAR_RANGE_MESSAGE = "年份超出范围（2000—2100）"
+DUPLICATE_ROW_MESSAGE = "与第{other}行是同一条刊发记录（单位、标题、媒体、发表日期都相同），请删除重复的一行"
+GROUP_TITLE_MESSAGE = "与第{other}行稿件编号相同（同一篇稿件），但标题不同（第{other}行为“{value}”）"
+GROUP_FIELD_MESSAGE = "与第{other}行属于同一篇稿件，但{column}不同（第{other}行为“{value}”）"
+MISSING_HEADER_MESSAGE = "缺少必需的列"
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class RowError:
+    row: int  # as Excel numbers it; 0 = the file as a whole
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return f"{self.reason}。" if not self.reason.endswith("。") else self.reason
+        value = f"“{self.value}”" if self.value != "" else "（空）"
+        return f"第{self.row}行，{self.column}：{value}，{self.reason}。"
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    cells: list[str]  # the row as typed, in the table's header order
+    errors: list[RowError] = field(default_factory=list)
+    action: str = ""  # 新增 / 更新 / 不变
+
+
+@dataclass
+class ImportResult:
+    headers: list[str]
+    rows: list[PreviewRow]
+    errors: list[RowError]
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    extra: dict = field(default_factory=dict)  # e.g. manuscripts or units created
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"文件中有 {len(self.errors)} 处错误，未导入任何数据。"
+        verb = "预检通过，将" if self.dry_run else "已"
+        parts = [f"新增 {self.created} 条", f"更新 {self.updated} 条", f"不变 {self.unchanged} 条"]
+        parts += [f"{label} {count} 个" for label, count in self.extra.items() if count]
+        return f"{verb}{'，'.join(parts)}。"
+
+
+def _read(file, filename, rows, headers, required) -> excel.Table:
+    if rows is not None:
+        table = excel.Table(headers=[h for h in headers if any(h in row for row in rows)], header_row=1)
+        for number, row in enumerate(rows, start=2):
+            values = {h: excel._tidy(row.get(h)) for h in table.headers}
+            if any(v is not None for v in values.values()):
+                table.rows.append(excel.SheetRow(number=number, values=values))
+        return table
+    content = file if isinstance(file, bytes) else file.read()
+    return excel.read_table(content, filename=filename or getattr(file, "name", ""), headers=headers,
+                            required=required)
+
+
+def _file_error(exc: Exception, headers: Sequence[str], dry_run: bool) -> ImportResult:
+    return ImportResult(headers=list(headers), rows=[], errors=[RowError(0, "", "", str(exc))], dry_run=dry_run)
+
+
+@dataclass
+class _Article:
+    number: int
+    unit: Unit
+    title: str
+    authors: str
+    outlet: Outlet
+    kind: str
+    front_headline: bool
+    page: str
+    char_count: int | None
+    published_on: datetime.date
+    topic: str
+    url: str
+    ref: str
+
+
+def _limited(value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise excel.CellError(TOO_LONG_MESSAGE.format(limit=limit))
+    return value
+
+
+def parse_kind(value) -> str:
+    key = normalize_name(excel.text(value))
+    if not key:
+        return DEFAULT_KIND
+    try:
+        return KIND_ALIASES[key]
+    except KeyError:
+        raise excel.CellError(UNKNOWN_KIND_MESSAGE) from None
+
+
+def parse_topic(value) -> str:
+    key = normalize_name(excel.text(value))
+    if not key:
+        return ""
+    try:
+        return TOPIC_ALIASES[key]
+    except KeyError:
+        raise excel.CellError(UNKNOWN_TOPIC_MESSAGE) from None
+
+
+def parse_placement(value) -> tuple[bool, str]:
+    page = excel.text(value)
+    if normalize_name(page) == FRONT_HEADLINE:
+        return True, ""
+    return False, _limited(page, 50)
+
+
+def parse_url(value) -> str:
+    url = excel.text(value).replace(" ", "")
+    if not url:
+        return ""
+    if "://" not in url and "." in url:
+        url = "http://" + url  # clerks paste www.example.gov.cn
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise excel.CellError(BAD_URL_MESSAGE) from None
+    return _limited(url, 500)
+
+
+def _parse_date_cell(value, datemode) -> datetime.date:
+    date = excel.parse_date(value, datemode=datemode)
+    if not 2000 <= date.year <= 2100:
+        raise excel.CellError(YEAR_RANGE_MESSAGE)
+    return date
+
+
+class _Lookups:
+    """Unit and outlet look-ups, loaded once per import."""
+
+    def __init__(self):
+        self.units = {normalize_name(unit.name): unit for unit in Unit.objects.all()}
+        self.outlets = Outlet.objects.lookup_table()
+
+    def unit(self, value) -> Unit:
+        try:
+            return self.units[normalize_name(excel.text(value))]
+        except KeyError:
+            raise excel.CellError(UNKNOWN_UNIT_MESSAGE) from None
+
+    def outlet(self, value) -> Outlet:
+        try:
+            return self.outlets[normalize_name(excel.text(value))]
+        except KeyError:
+            raise excel.CellError(UNKNOWN_OUTLET_MESSAGE) from None
+
+
+def _parse_article(row: excel.SheetRow, lookups: _Lookups, datemode: int, errors: list[RowError]):
+    values = row.values
+    parsed = {}
+    parsers = {
+        UNIT: lookups.unit,
+        TITLE: lambda v: _limited(excel.text(v), 300),
+        AUTHORS: lambda v: _limited("、".join(parse_authors(excel.text(v))), 200),
+        OUTLET: lookups.outlet,
+        KIND: parse_kind,
+        PLACEMENT: parse_placement,
+        CHARS: lambda v: None if v is None else excel.parse_int(v),
+        DATE: lambda v: _parse_date_cell(v, datemode),
+        TOPIC: parse_topic,
+        URL: parse_url,
+        REF: lambda v: _limited(excel.text(v), 50),
+    }
+    failed = False
+    for header in ARTICLE_HEADERS:
+        value = values.get(header)
+        if header in ARTICLE_REQUIRED and (value is None or excel.text(value) == ""):
+            errors.append(RowError(row.number, header, "", excel.REQUIRED_MESSAGE))
+            failed = True
+            continue
+        try:
+            parsed[header] = parsers[header](value)
+        except excel.CellError as exc:
+            errors.append(RowError(row.number, header, excel.display(value), str(exc)))
+            failed = True
+    if failed:
+        return None
+    front_headline, page = parsed[PLACEMENT]
+    return _Article(number=row.number, unit=parsed[UNIT], title=parsed[TITLE], authors=parsed[AUTHORS],
+                    outlet=parsed[OUTLET], kind=parsed[KIND], front_headline=front_headline, page=page,
+                    char_count=parsed[CHARS], published_on=parsed[DATE], topic=parsed[TOPIC], url=parsed[URL],
+                    ref=parsed[REF])
+
+
+def _group_key(article: _Article):
+    return (article.unit.pk, "ref", article.ref) if article.ref else (article.unit.pk, "title", article.title)
+
+
+def _check_groups(articles: list[_Article], errors: list[RowError]) -> dict:
+    """Rows of one manuscript must agree on what belongs to the manuscript; no row may repeat."""
+    groups: dict[tuple, list[_Article]] = defaultdict(list)
+    seen: dict[tuple, int] = {}
+    for article in articles:
+        identity = (article.unit.pk, article.title, article.outlet.pk, article.published_on)
+        if identity in seen:
+            errors.append(RowError(article.number, TITLE, article.title,
+                                   DUPLICATE_ROW_MESSAGE.format(other=seen[identity])))
+            continue
+        seen[identity] = article.number
+        group = groups[_group_key(article)]
+        if group:
+            first = group[0]
+            if first.title != article.title:
+                errors.append(RowError(article.number, TITLE, article.title,
+                                       GROUP_TITLE_MESSAGE.format(other=first.number, value=first.title)))
+                continue
+            if first.kind != article.kind:
+                errors.append(RowError(article.number, KIND, KIND_EXPORT_LABELS[article.kind],
+                                       GROUP_FIELD_MESSAGE.format(other=first.number, column=KIND,
+                                                                  value=KIND_EXPORT_LABELS[first.kind])))
+                continue
+            if first.topic != article.topic:
+                errors.append(RowError(article.number, TOPIC, rules.TOPIC_LABELS.get(article.topic, ""),
+                                       GROUP_FIELD_MESSAGE.format(other=first.number, column=TOPIC,
+                                                                  value=rules.TOPIC_LABELS.get(first.topic, "无"))))
+                continue
+        group.append(article)
+    return groups
+
+
+def articles_import(*, actor, file=None, filename: str = "", rows: Sequence[Mapping] | None = None,
+                    dry_run: bool = False) -> ImportResult:
+    """Import the detail table (附件2): imported publications are approved (a reviewer's tool).
+
+    A publication is identified by unit + title + outlet + publication date; a manuscript by its
+    稿件编号 within the unit, else by unit + title. Importing the same file twice adds nothing; a
+    corrected file updates the records it names. A column missing from the file is left untouched.
+    """
+    try:
+        table = _read(file, filename, rows, ARTICLE_HEADERS, ARTICLE_REQUIRED)
+    except excel.ExcelReadError as exc:
+        return _file_error(exc, ARTICLE_HEADERS, dry_run)
+    errors: list[RowError] = []
+    missing = [h for h in ARTICLE_REQUIRED if h not in table.headers]
+    errors += [RowError(0, h, "", f"{MISSING_HEADER_MESSAGE}「{h}」") for h in missing]
+    preview = [PreviewRow(number=row.number, cells=[excel.display(row.values.get(h)) for h in table.headers])
+               for row in table.rows]
+    result = ImportResult(headers=table.headers, rows=preview, errors=errors, dry_run=dry_run)
+    if missing:
+        return result
+    if not table.rows:
+        errors.append(RowError(0, "", "", excel.EMPTY_TABLE_MESSAGE))
+        return result
+
+    lookups = _Lookups()
+    articles = [a for a in (_parse_article(row, lookups, table.datemode, errors) for row in table.rows) if a]
+    groups = _check_groups(articles, errors)
+    if not errors:
+        _plan_and_write(result, groups, set(table.headers), actor=actor, filename=filename)
+    by_row = defaultdict(list)
+    for error in errors:
+        by_row[error.row].append(error)
+    for row in preview:
+        row.errors = by_row.get(row.number, [])
+    return result
+
+
+def _plan_and_write(result: ImportResult, groups: dict, present: set[str], *, actor, filename: str) -> None:
+    unit_ids = {key[0] for key in groups}
+    dates = [a.published_on for group in groups.values() for a in group]
+    existing = list(Manuscript.objects.filter(unit_id__in=unit_ids).order_by("pk"))
+    by_ref = {(m.unit_id, m.ref): m for m in existing if m.ref}
+    by_title: dict[tuple, Manuscript] = {}
+    for m in existing:
+        by_title.setdefault((m.unit_id, m.title), m)
+    publications = {
+        (p.manuscript_id, p.outlet_id, p.published_on): p
+        for p in Publication.objects.filter(manuscript__unit_id__in=unit_ids, published_on__gte=min(dates),
+                                            published_on__lte=max(dates))
+    }
+    now = timezone.now()
+    new_manuscripts, changed_manuscripts = [], {}
+    new_publications, changed_publications = [], {}
+    row_action = {}
+    for (unit_id, how, _value), group in groups.items():
+        first = group[0]
+        manuscript = by_ref.get((unit_id, first.ref)) if how == "ref" else None
+        if manuscript is None:
+            candidate = by_title.get((unit_id, first.title))
+            if candidate is not None and (how == "title" or not candidate.ref):
+                manuscript = candidate
+        wanted = {}
+        if AUTHORS in present:
+            wanted["authors"] = next((a.authors for a in group if a.authors), "")
+        if KIND in present:
+            wanted["kind"] = first.kind
+        if TOPIC in present:
+            wanted["special_topic"] = first.topic
+        if how == "ref":
+            wanted.update(title=first.title, ref=first.ref)
+        if manuscript is None:
+            manuscript = Manuscript(unit=first.unit, created_by=_user(actor), **{"title": first.title, **wanted})
+            new_manuscripts.append(manuscript)
+            manuscript_changed = True
+        else:
+            manuscript_changed = _assign(manuscript, wanted)
+            if manuscript_changed:
+                manuscript.updated_at = now
+                changed_manuscripts[manuscript.pk] = manuscript
+        for article in group:
+            wanted = {"status": Status.APPROVED}
+            if PLACEMENT in present:
+                wanted.update(front_headline=article.front_headline, page=article.page)
+            if CHARS in present:
+                wanted["char_count"] = article.char_count
+            if URL in present:
+                wanted["url"] = article.url
+            publication = None
+            if manuscript.pk is not None:
+                publication = publications.get((manuscript.pk, article.outlet.pk, article.published_on))
+            if publication is None:
+                publication = Publication(manuscript=manuscript, outlet=article.outlet,
+                                          published_on=article.published_on, created_by=_user(actor),
+                                          reviewer=_user(actor), reviewed_at=now, **wanted)
+                new_publications.append(publication)
+                row_action[article.number] = "新增"
+                result.created += 1
+            elif _assign(publication, wanted):
+                publication.reviewer, publication.reviewed_at, publication.updated_at = _user(actor), now, now
+                publication.reject_reason = ""
+                changed_publications[publication.pk] = publication
+                row_action[article.number] = "更新"
+                result.updated += 1
+            elif manuscript_changed:
+                row_action[article.number] = "更新"
+                result.updated += 1
+            else:
+                row_action[article.number] = "不变"
+                result.unchanged += 1
+    result.extra["新增稿件"] = len(new_manuscripts)
+    for row in result.rows:
+        row.action = row_action.get(row.number, "")
+    if result.dry_run:
+        return
+    with transaction.atomic():
+        Manuscript.objects.bulk_create(new_manuscripts, batch_size=BATCH_SIZE)
+        Manuscript.objects.bulk_update(changed_manuscripts.values(),
+                                       ["title", "ref", "authors", "kind", "special_topic", "updated_at"],
+                                       batch_size=BATCH_SIZE)
+        for publication in new_publications:
+            publication.manuscript_id = publication.manuscript.pk
+        Publication.objects.bulk_create(new_publications, batch_size=BATCH_SIZE)
+        Publication.objects.bulk_update(changed_publications.values(),
+                                        ["status", "front_headline", "page", "char_count", "url", "reviewer",
+                                         "reviewed_at", "reject_reason", "updated_at"], batch_size=BATCH_SIZE)
+        audit_record(actor=actor, action="articles_import", target="publicity.publication",
+                     summary=f"导入稿件明细表{filename and '「' + filename + '」'}：{result.summary()}",
+                     after={"file": filename, "created": result.created, "updated": result.updated,
+                            "unchanged": result.unchanged, "manuscripts_created": len(new_manuscripts)})
+
+
+def _assign(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
