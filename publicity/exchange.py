@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from publicity import excel
 from publicity.audit import audit_record
-from publicity.models import Manuscript, Outlet, Publication, Status, Unit
+from publicity.models import Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
+from publicity.quotas import check_lines_nest
 from publicity.text import normalize_name
 from rewards.rates import parse_authors
 from scoring import rules
@@ -440,3 +441,178 @@ def _assign(obj, values: dict) -> bool:
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- The allocation table (附件1 任务分解表) -------------------------------------------------------
+
+UNIT_KIND = "单位类型"
+QUOTA_REQUIRED = (UNIT,)
+UNIT_KIND_ALIASES = {
+    **{normalize_name(label): code for code, label in Unit.Kind.choices},
+    **{code: code for code in Unit.Kind.values},
+    "县(区)": "county", "区县": "county", "县": "county", "科室": "section", "局机关科室": "section",
+    "局属": "affiliated", "直属单位": "affiliated", "局直属单位": "affiliated",
+}
+NO_LINE_MARKS = {"-", "—", "——", "/", "无", "不适用"}  # how clerks write "no such line"
+
+UNKNOWN_UNIT_KIND_MESSAGE = "单位类型应为 县区、机关科室 或 局属单位"
+NEW_UNIT_NEEDS_KIND_MESSAGE = "系统中还没有这个单位，新单位须填写单位类型（县区、机关科室 或 局属单位）"
+UNIT_KIND_MISMATCH_MESSAGE = "与系统中该单位的类型“{kind}”不一致；如需更改单位类型，请在后台修改"
+DUPLICATE_UNIT_MESSAGE = "与第{other}行是同一个单位，每个单位只能占一行"
+NO_LINE_COLUMNS_MESSAGE = "表头中没有任何任务项列，任务项列的列名应为：{labels}"
+LINES_COLUMN = "任务项"
+
+
+def parse_unit_kind(value) -> str:
+    key = normalize_name(excel.text(value))
+    try:
+        return UNIT_KIND_ALIASES[key]
+    except KeyError:
+        raise excel.CellError(UNKNOWN_UNIT_KIND_MESSAGE) from None
+
+
+def parse_quota_count(value) -> int | None:
+    if value is None or excel.text(value) in NO_LINE_MARKS:
+        return None
+    return excel.parse_int(value)
+
+
+def quotas_import(*, actor, year: int, file=None, filename: str = "", rows: Sequence[Mapping] | None = None,
+                  dry_run: bool = False) -> ImportResult:
+    """Import the allocation table (附件1) for one year: each unit's count per quota line.
+
+    The line columns present in the file define the unit's lines: an empty cell removes that line
+    for the year, a line whose column is absent is left as it is. Unknown units are created. The D1
+    check (lines nest or are disjoint) runs per unit on the lines the unit ends up with.
+    """
+    lines = list(QuotaLine.objects.all())
+    by_label = {line.label: line for line in lines}
+    headers = (UNIT, UNIT_KIND, *by_label)
+    try:
+        table = _read(file, filename, rows, headers, QUOTA_REQUIRED)
+    except excel.ExcelReadError as exc:
+        return _file_error(exc, headers, dry_run)
+    errors: list[RowError] = []
+    preview = [PreviewRow(number=row.number, cells=[excel.display(row.values.get(h)) for h in table.headers])
+               for row in table.rows]
+    result = ImportResult(headers=table.headers, rows=preview, errors=errors, dry_run=dry_run)
+    columns = [by_label[h] for h in table.headers if h in by_label]
+    if UNIT not in table.headers:
+        errors.append(RowError(0, UNIT, "", f"{MISSING_HEADER_MESSAGE}「{UNIT}」"))
+    if not columns:
+        errors.append(RowError(0, "", "", NO_LINE_COLUMNS_MESSAGE.format(labels="、".join(by_label))))
+    if not table.rows:
+        errors.append(RowError(0, "", "", excel.EMPTY_TABLE_MESSAGE))
+    if errors:
+        return result
+
+    units = {normalize_name(unit.name): unit for unit in Unit.objects.all()}
+    existing: dict[tuple[int, int], Quota] = {
+        (q.unit_id, q.line_id): q for q in Quota.objects.filter(year=year)}
+    kept_lines: dict[int, list[QuotaLine]] = defaultdict(list)  # lines of columns the file does not have
+    absent = {line.pk for line in lines} - {line.pk for line in columns}
+    for (unit_id, line_id), _quota in existing.items():
+        if line_id in absent:
+            kept_lines[unit_id].append(next(line for line in lines if line.pk == line_id))
+    seen: dict[str, int] = {}
+    planned = []  # (row number, unit or name+kind, {line: count or None})
+    for row in table.rows:
+        failed = False
+        raw_unit = row.values.get(UNIT)
+        name = excel.text(raw_unit)
+        unit = units.get(normalize_name(name))
+        kind = None
+        if not name:
+            errors.append(RowError(row.number, UNIT, "", excel.REQUIRED_MESSAGE))
+            failed = True
+        elif normalize_name(name) in seen:
+            errors.append(RowError(row.number, UNIT, name,
+                                   DUPLICATE_UNIT_MESSAGE.format(other=seen[normalize_name(name)])))
+            failed = True
+        else:
+            seen[normalize_name(name)] = row.number
+        raw_kind = row.values.get(UNIT_KIND)
+        if raw_kind is not None:
+            try:
+                kind = parse_unit_kind(raw_kind)
+            except excel.CellError as exc:
+                errors.append(RowError(row.number, UNIT_KIND, excel.display(raw_kind), str(exc)))
+                failed = True
+        if name and unit is None and kind is None and raw_kind is None:
+            errors.append(RowError(row.number, UNIT_KIND, "", NEW_UNIT_NEEDS_KIND_MESSAGE))
+            failed = True
+        elif unit is not None and kind is not None and kind != unit.kind:
+            errors.append(RowError(row.number, UNIT_KIND, excel.display(raw_kind),
+                                   UNIT_KIND_MISMATCH_MESSAGE.format(kind=unit.get_kind_display())))
+            failed = True
+        counts = {}
+        for line in columns:
+            value = row.values.get(line.label)
+            try:
+                counts[line] = parse_quota_count(value)
+            except excel.CellError as exc:
+                errors.append(RowError(row.number, line.label, excel.display(value), str(exc)))
+                failed = True
+        if failed:
+            continue
+        chosen = [line for line, count in counts.items() if count is not None]
+        chosen += kept_lines.get(unit.pk, []) if unit is not None else []
+        try:
+            check_lines_nest(chosen)
+        except ValidationError as exc:
+            errors.append(RowError(row.number, LINES_COLUMN, "、".join(line.label for line in chosen),
+                                   exc.messages[0].rstrip("。")))
+            continue
+        planned.append((row.number, unit, (name, kind), counts))
+
+    by_row = defaultdict(list)
+    for error in errors:
+        by_row[error.row].append(error)
+    for preview_row in preview:
+        preview_row.errors = by_row.get(preview_row.number, [])
+    if errors:
+        return result
+
+    new_units, new_quotas, changed_quotas, gone_quotas = [], [], [], []
+    row_action = {}
+    for number, unit, (name, kind), counts in planned:
+        if unit is None:
+            unit = Unit(name=name, kind=kind)
+            new_units.append(unit)
+        changed = unit.pk is None
+        for line, count in counts.items():
+            quota = existing.get((unit.pk, line.pk)) if unit.pk else None
+            if quota is None and count is not None:
+                new_quotas.append(Quota(unit=unit, line=line, year=year, count=count))
+                changed = True
+            elif quota is not None and count is None:
+                gone_quotas.append(quota.pk)
+                changed = True
+            elif quota is not None and quota.count != count:
+                quota.count = count
+                changed_quotas.append(quota)
+                changed = True
+        action = "新增" if unit.pk is None else ("更新" if changed else "不变")
+        row_action[number] = action
+        result.created += action == "新增"
+        result.updated += action == "更新"
+        result.unchanged += action == "不变"
+    for preview_row in preview:
+        preview_row.action = row_action.get(preview_row.number, "")
+    result.extra["新增单位"] = len(new_units)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        Unit.objects.bulk_create(new_units, batch_size=BATCH_SIZE)
+        for quota in new_quotas:
+            quota.unit_id = quota.unit.pk
+        Quota.objects.bulk_create(new_quotas, batch_size=BATCH_SIZE)
+        Quota.objects.bulk_update(changed_quotas, ["count"], batch_size=BATCH_SIZE)
+        if gone_quotas:
+            Quota.objects.filter(pk__in=gone_quotas).delete()
+        audit_record(actor=actor, action="quotas_import", target="publicity.quota",
+                     summary=f"导入{year}年任务分解表{filename and '「' + filename + '」'}：{result.summary()}",
+                     after={"file": filename, "year": year, "units_created": [u.name for u in new_units],
+                            "quotas_created": len(new_quotas), "quotas_changed": len(changed_quotas),
+                            "quotas_removed": len(gone_quotas)})
+    return result
