@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from openpyxl import Workbook
 
 from publicity import excel
 from publicity.audit import audit_record
@@ -616,3 +617,185 @@ def quotas_import(*, actor, year: int, file=None, filename: str = "", rows: Sequ
                             "quotas_created": len(new_quotas), "quotas_changed": len(changed_quotas),
                             "quotas_removed": len(gone_quotas)})
     return result
+
+
+# --- Exports and blank templates -------------------------------------------------------------
+
+DATE_FORMAT = "yyyy-mm-dd"
+TEMPLATE_ROWS = 1000  # rows of a blank template that carry the drop-down lists
+OPTIONS_SHEET = "选项"
+ARTICLES_INSTRUCTION = (
+    "填表说明：每行一条刊发记录（一稿多投的每个媒体各占一行，可填相同的稿件编号）。单位、标题、媒体、发表日期必填；"
+    "媒体请从下拉列表选择或填写常用名称；发表日期写成 2011-05-03；稿件类型留空视为新闻；"
+    "版面是头版头条的请填“头版头条”；"
+    "作者之间用顿号分隔。请勿修改表头。"
+)
+QUOTAS_INSTRUCTION = (
+    "填表说明：每行一个单位。单位类型从下拉列表选择；各任务项填写篇数，该单位没有此项任务的留空。"
+    "系统中没有的单位会在导入时新建。请勿修改表头。"
+)
+
+
+def _article_cells(publication: Publication) -> list:
+    manuscript = publication.manuscript
+    return [manuscript.unit.name, manuscript.title, manuscript.authors, publication.outlet.name,
+            KIND_EXPORT_LABELS[manuscript.kind], FRONT_HEADLINE if publication.front_headline else publication.page,
+            publication.char_count, publication.published_on, rules.TOPIC_LABELS.get(manuscript.special_topic, ""),
+            publication.url, manuscript.ref]
+
+
+def articles_export(*, publications, actor, description: str = "") -> Workbook:
+    """The detail table (附件2) of the given publications, in exactly the import's layout."""
+    from publicity.xlsx import new_workbook, write_sheet
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet("稿件明细表")
+    queryset = publications.select_related("manuscript__unit", "outlet").order_by(
+        "manuscript__unit__kind", "manuscript__unit__sort_order", "manuscript__unit__name", "published_on", "pk")
+    rows = [_article_cells(p) for p in queryset.iterator(chunk_size=2000)]
+    write_sheet(ws, ARTICLE_HEADERS, rows)
+    _format_dates(ws, column=ARTICLE_HEADERS.index(DATE) + 1, first_row=2)
+    audit_record(actor=actor, action="articles_export", target="publicity.publication",
+                 summary=f"导出稿件明细表 {len(rows)} 条{description and '（' + description + '）'}",
+                 after={"rows": len(rows), "filter": description})
+    return workbook
+
+
+def _format_dates(ws, *, column: int, first_row: int, last_row: int | None = None) -> None:
+    for (cell,) in ws.iter_rows(min_row=first_row, max_row=last_row or ws.max_row, min_col=column, max_col=column):
+        cell.number_format = DATE_FORMAT
+
+
+def statistics_export(*, year: int, actor) -> Workbook:
+    """The statistics table of a year: per unit, per quota line (task / done, D2 counting), and per
+    outlet level and manuscript kind. Only approved publications count."""
+    from django.db.models import Count
+
+    from publicity.xlsx import new_workbook, write_sheet
+
+    cells = defaultdict(int)  # (unit id, level, kind, topic) → approved publications
+    for entry in (Publication.objects.approved().in_year(year)
+                  .values("manuscript__unit_id", "outlet__level", "manuscript__kind", "manuscript__special_topic")
+                  .annotate(n=Count("id")).order_by()):
+        cells[(entry["manuscript__unit_id"], entry["outlet__level"], entry["manuscript__kind"],
+               entry["manuscript__special_topic"])] += entry["n"]
+    quotas = defaultdict(dict)
+    for quota in Quota.objects.for_year(year):
+        quotas[quota.unit_id][quota.line_id] = quota.count
+    lines = [line for line in QuotaLine.objects.all() if any(line.pk in q for q in quotas.values())]
+    unit_ids = set(quotas) | {key[0] for key in cells}
+    units = [unit for unit in Unit.objects.all() if unit.pk in unit_ids]
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet("任务完成情况")
+    headers = [UNIT, UNIT_KIND]
+    for line in lines:
+        headers += [f"{line.label}·任务", f"{line.label}·完成"]
+    headers += ["已通过刊发篇次"]
+    rows = []
+    for unit in units:
+        unit_cells = {key[1:]: n for key, n in cells.items() if key[0] == unit.pk}
+        row = [unit.name, unit.get_kind_display()]
+        for line in lines:
+            count = quotas[unit.pk].get(line.pk)
+            scope = line.scope
+            have = sum(n for (level, kind, topic), n in unit_cells.items()
+                       if scope.holds(level=level, kind=kind, topic=topic))
+            row += [count, have if count is not None else None]
+        rows.append([*row, sum(unit_cells.values())])
+    write_sheet(ws, headers, rows, title=f"{year}年度宣传任务完成情况统计表（只计已审核通过的刊发记录）")
+
+    ws = workbook.create_sheet("按级别和类型")
+    headers = [UNIT, UNIT_KIND, *(rules.LEVEL_LABELS[lv] for lv in rules.LEVELS),
+               *(rules.KIND_LABELS[k] for k in rules.KINDS), *(rules.TOPIC_LABELS[t] for t in rules.TOPICS), "合计"]
+    rows = []
+    for unit in units:
+        unit_cells = {key[1:]: n for key, n in cells.items() if key[0] == unit.pk}
+        rows.append([
+            unit.name, unit.get_kind_display(),
+            *(sum(n for (lv, _k, _t), n in unit_cells.items() if lv == level) for level in rules.LEVELS),
+            *(sum(n for (_lv, k, _t), n in unit_cells.items() if k == kind) for kind in rules.KINDS),
+            *(sum(n for (_lv, _k, t), n in unit_cells.items() if t == topic) for topic in rules.TOPICS),
+            sum(unit_cells.values()),
+        ])
+    write_sheet(ws, headers, rows, title=f"{year}年度已通过刊发篇次（按媒体级别、稿件类型和专项）")
+    audit_record(actor=actor, action="statistics_export", target="publicity.quota",
+                 summary=f"导出{year}年度统计表（{len(units)}个单位）", after={"year": year, "units": len(units)})
+    return workbook
+
+
+def _instruction(ws, text: str, columns: int) -> None:
+    from openpyxl.styles import Alignment
+
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    cell = ws.cell(row=1, column=1)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 60
+
+
+def _options(workbook, title: str, values: Sequence[str]) -> str:
+    """Put a drop-down's choices in a column of the hidden options sheet; return its range."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    sheet = workbook[OPTIONS_SHEET] if OPTIONS_SHEET in workbook.sheetnames else workbook.create_sheet(OPTIONS_SHEET)
+    sheet.sheet_state = "hidden"
+    column = sheet.max_column + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value else 1
+    sheet.cell(row=1, column=column, value=title)
+    for i, value in enumerate(values, start=2):
+        sheet.cell(row=i, column=column, value=value)
+    letter = get_column_letter(column)
+    return f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+
+
+def _drop_down(ws, *, column: int, source: str, prompt: str, strict: bool = True) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=strict,
+                                errorTitle="输入有误", error=f"请从下拉列表中选择{prompt}。",
+                                promptTitle=prompt, prompt=f"请从下拉列表中选择{prompt}。", showInputMessage=True)
+    letter = get_column_letter(column)
+    validation.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
+    ws.add_data_validation(validation)
+
+
+def articles_template() -> Workbook:
+    """A blank detail table: instruction row, header row, drop-downs for units, outlets, kinds, topics."""
+    from publicity.xlsx import new_workbook, write_sheet
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet("稿件明细表")
+    write_sheet(ws, ARTICLE_HEADERS, [], title=ARTICLES_INSTRUCTION, min_width=10)
+    _instruction(ws, ARTICLES_INSTRUCTION, len(ARTICLE_HEADERS))
+    column = {h: i for i, h in enumerate(ARTICLE_HEADERS, start=1)}
+    units = list(Unit.objects.filter(is_active=True).values_list("name", flat=True))
+    outlets = list(Outlet.objects.filter(is_active=True).order_by("level", "name").values_list("name", flat=True))
+    _drop_down(ws, column=column[UNIT], source=_options(workbook, UNIT, units), prompt="单位")
+    # Outlets: a clerk may type an alias (《安康日报》), so the list helps without refusing other text.
+    _drop_down(ws, column=column[OUTLET], source=_options(workbook, OUTLET, outlets), prompt="媒体", strict=False)
+    _drop_down(ws, column=column[KIND], source=_options(workbook, KIND, list(KIND_EXPORT_LABELS.values())),
+               prompt="稿件类型")
+    _drop_down(ws, column=column[TOPIC], source=_options(workbook, TOPIC, list(rules.TOPIC_LABELS.values())),
+               prompt="专项")
+    _drop_down(ws, column=column[PLACEMENT], source=_options(workbook, PLACEMENT, [FRONT_HEADLINE]),
+               prompt="版面（其他版面可直接填写，如“第2版”）", strict=False)
+    _format_dates(ws, column=column[DATE], first_row=3, last_row=TEMPLATE_ROWS + 2)
+    workbook.active = 0
+    return workbook
+
+
+def quotas_template() -> Workbook:
+    """A blank allocation table: instruction row, header row with every quota line, unit kind drop-down."""
+    from publicity.xlsx import new_workbook, write_sheet
+
+    workbook = new_workbook()
+    ws = workbook.create_sheet("任务分解表")
+    headers = [UNIT, UNIT_KIND, *QuotaLine.objects.values_list("label", flat=True)]
+    write_sheet(ws, headers, [], title=QUOTAS_INSTRUCTION, min_width=12, max_width=24)
+    _instruction(ws, QUOTAS_INSTRUCTION, len(headers))
+    units = list(Unit.objects.filter(is_active=True).values_list("name", flat=True))
+    _drop_down(ws, column=1, source=_options(workbook, UNIT, units), prompt="单位", strict=False)
+    _drop_down(ws, column=2, source=_options(workbook, UNIT_KIND, [label for _c, label in Unit.Kind.choices]),
+               prompt="单位类型")
+    workbook.active = 0
+    return workbook

@@ -165,3 +165,82 @@ def test_the_command_imports_and_exits_non_zero_listing_every_error(tmp_path, ca
         call_command("import_articles", str(bad))
     err = capsys.readouterr().err
     assert "第2行，发表日期" in err and "第3行，媒体" in err
+
+
+# --- Exports -----------------------------------------------------------------------------------
+
+def _sheet_rows(workbook, title):
+    return [list(r) for r in workbook[title].iter_rows(values_only=True)]
+
+
+def test_the_detail_export_reimports_without_any_change(rita, hanbin, hanyin, make_publication):
+    from publicity.exchange import articles_export
+    from publicity.xlsx import workbook_bytes
+
+    make_publication(hanbin, title="甲", outlet="人民日报", kind="research", topic="shuangchuang", authors="张三、李四",
+                     front_headline=True, char_count=1200, url="http://rmrb.example.cn/a")
+    make_publication(hanyin, title="乙", outlet="安康日报", page="第2版", status=Status.SUBMITTED)
+    Manuscript.objects.filter(title="乙").update(ref="HY-7")
+    workbook = articles_export(publications=Publication.objects.all(), actor=rita)
+    rows = _sheet_rows(workbook, "稿件明细表")
+    assert rows[0] == HEADER
+    assert rows[1][:9] == ["汉滨区", "甲", "张三、李四", "人民日报", "调研", "头版头条", 1200,
+                           datetime.date(2011, 5, 3), "双创"]
+    assert workbook["稿件明细表"].freeze_panes == "A2"
+    Publication.objects.update(status=Status.APPROVED)
+    before = list(Publication.objects.order_by("pk").values())
+    result = articles_import(actor=rita, file=workbook_bytes(workbook), filename="导出.xlsx")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert list(Publication.objects.order_by("pk").values()) == before
+    assert AuditEvent.objects.filter(action="articles_export").exists()
+
+
+def test_the_statistics_export_counts_approved_publications_per_line_level_and_kind(
+        rita, hanbin, make_publication):
+    from publicity.exchange import statistics_export
+
+    make_publication(hanbin, title="甲", outlet="陕西日报")
+    make_publication(hanbin, title="乙", outlet="安康日报", kind="research")
+    make_publication(hanbin, title="丙", outlet="安康日报", status=Status.SUBMITTED)
+    workbook = statistics_export(year=2011, actor=rita)
+    lines = _sheet_rows(workbook, "任务完成情况")
+    header = lines[1]
+    hanbin_row = dict(zip(header, next(r for r in lines if r[0] == "汉滨区"), strict=True))
+    assert hanbin_row["市级及以上媒体新闻稿件·任务"] == 40
+    assert hanbin_row["市级及以上媒体新闻稿件·完成"] == 1
+    assert hanbin_row["专题调研文章·完成"] == 1
+    assert hanbin_row["市级媒体(含局网站)稿件·完成"] is None  # a county has no such line
+    levels = _sheet_rows(workbook, "按级别和类型")
+    by_level = dict(zip(levels[1], next(r for r in levels if r[0] == "汉滨区"), strict=True))
+    assert (by_level["省级"], by_level["市级"], by_level["新闻"], by_level["调研文章"], by_level["合计"]) == (
+        1, 1, 1, 1, 2)
+
+
+def test_the_blank_detail_template_has_an_instruction_row_and_drop_downs_and_reimports(rita):
+    from publicity.exchange import articles_template
+    from publicity.xlsx import workbook_bytes
+
+    workbook = articles_template()
+    ws = workbook["稿件明细表"]
+    assert "填表说明" in ws["A1"].value and [c.value for c in ws[2]] == HEADER
+    assert workbook["选项"].sheet_state == "hidden"
+    ranges = {str(v.sqref).split(":")[0][0]: v.formula1 for v in ws.data_validations.dataValidation}
+    assert set(ranges) == {"A", "D", "E", "F", "I"}  # 单位, 媒体, 稿件类型, 版面, 专项
+    options = _sheet_rows(workbook, "选项")
+    assert "安康日报" in [r[1] for r in options] and "经验交流" in [r[2] for r in options]
+    ws.append(row())
+    result = articles_import(actor=rita, file=workbook_bytes(workbook), filename="模板.xlsx")
+    assert result.ok and result.created == 1
+
+
+def test_the_blank_allocation_template_reimports(rita):
+    from publicity.exchange import quotas_import, quotas_template
+    from publicity.xlsx import workbook_bytes
+
+    workbook = quotas_template()
+    ws = workbook["任务分解表"]
+    assert [c.value for c in ws[2]][:3] == ["单位", "单位类型", "市级及以上媒体新闻稿件"]
+    assert any(v.formula1.endswith("$4") for v in ws.data_validations.dataValidation)  # the three unit kinds
+    ws.append(["汉滨区", "县区", 41, None, None, None, None, 4])
+    result = quotas_import(actor=rita, year=2013, file=workbook_bytes(workbook), filename="模板.xlsx")
+    assert result.ok and result.created == 0 and result.updated == 1
