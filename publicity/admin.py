@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from publicity.exchange_admin import PublicationExchangeAdmin, QuotaExchangeAdmin
 from publicity.models import (
     AuditEvent,
     KeyTopic,
@@ -147,7 +148,7 @@ class ProofFileInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ScopedAdmin):
+class PublicationAdmin(PublicationExchangeAdmin, ScopedAdmin):
     list_display = ("title", "unit", "outlet", "published_on", "placement", "char_count", "status", "reviewer")
     list_filter = ("status", "outlet__level", "outlet__media_class", "manuscript__kind",
                    "manuscript__unit__kind", "manuscript__unit", "published_on")
@@ -200,7 +201,7 @@ class QuotaLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(QuotaExchangeAdmin, admin.ModelAdmin):
     list_display = ("year", "unit", "line", "count")
     list_filter = ("year", "unit__kind", "line", "unit")
     search_fields = ("unit__name", "line__label")
