@@ -210,6 +210,16 @@ def text(value) -> str:
     return _SPACES.sub(" ", normalized).strip()
 
 
+def plain_text(value) -> str:
+    """Prose as typed (titles, names): only spaces are tidied; Chinese punctuation such as ，：（） stays
+    as it is, so that a title matches the same title entered on the web form."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", str(value)).strip()
+
+
 def display(value) -> str:
     """The cell as the user typed it, for error messages."""
     if value is None:

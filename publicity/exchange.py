@@ -232,8 +232,8 @@ def _parse_article(row: excel.SheetRow, lookups: _Lookups, datemode: int, errors
     parsed = {}
     parsers = {
         UNIT: lookups.unit,
-        TITLE: lambda v: _limited(excel.text(v), 300),
-        AUTHORS: lambda v: _limited("、".join(parse_authors(excel.text(v))), 200),
+        TITLE: lambda v: _limited(excel.plain_text(v), 300),
+        AUTHORS: lambda v: _limited("、".join(parse_authors(excel.plain_text(v))), 200),
         OUTLET: lookups.outlet,
         KIND: parse_kind,
         PLACEMENT: parse_placement,
@@ -725,10 +725,11 @@ def statistics_export(*, year: int, actor) -> Workbook:
 
 
 def _instruction(ws, text: str, columns: int) -> None:
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
 
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
     cell = ws.cell(row=1, column=1)
+    cell.font = Font(color="C00000")
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 60
 

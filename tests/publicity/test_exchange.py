@@ -244,3 +244,9 @@ def test_the_blank_allocation_template_reimports(rita):
     ws.append(["汉滨区", "县区", 41, None, None, None, None, 4])
     result = quotas_import(actor=rita, year=2013, file=workbook_bytes(workbook), filename="模板.xlsx")
     assert result.ok and result.created == 0 and result.updated == 1
+
+
+def test_titles_keep_their_chinese_punctuation_and_lose_only_stray_spaces(rita):
+    content = xlsx_bytes([HEADER, row(title=" 汉滨区：“十二五”就业（创业）工作，开局良好！\u3000")])
+    assert articles_import(actor=rita, file=content, filename="a").ok
+    assert Manuscript.objects.get().title == "汉滨区：“十二五”就业（创业）工作，开局良好！"
