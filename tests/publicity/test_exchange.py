@@ -250,3 +250,16 @@ def test_titles_keep_their_chinese_punctuation_and_lose_only_stray_spaces(rita):
     content = xlsx_bytes([HEADER, row(title=" 汉滨区：“十二五”就业（创业）工作，开局良好！\u3000")])
     assert articles_import(actor=rita, file=content, filename="a").ok
     assert Manuscript.objects.get().title == "汉滨区：“十二五”就业（创业）工作，开局良好！"
+
+
+@pytest.mark.parametrize("n", [2, 25])
+def test_the_exports_query_count_does_not_grow_with_the_rows(rita, hanbin, make_publication,
+                                                             django_assert_max_num_queries, n):
+    from publicity.exchange import articles_export, statistics_export
+
+    for i in range(n):
+        make_publication(hanbin, title=f"稿件{i}", kind=["news", "research"][i % 2])
+    with django_assert_max_num_queries(3):
+        articles_export(publications=Publication.objects.all(), actor=rita)
+    with django_assert_max_num_queries(6):
+        statistics_export(year=2011, actor=rita)
