@@ -343,8 +343,11 @@ def _plan_and_write(result: ImportResult, groups: dict, present: set[str], *, ac
     existing = list(Manuscript.objects.filter(unit_id__in=unit_ids).order_by("pk"))
     by_ref = {(m.unit_id, m.ref): m for m in existing if m.ref}
     by_title: dict[tuple, Manuscript] = {}
+    by_title_without_ref: dict[tuple, Manuscript] = {}
     for m in existing:
         by_title.setdefault((m.unit_id, m.title), m)
+        if not m.ref:
+            by_title_without_ref.setdefault((m.unit_id, m.title), m)
     publications = {
         (p.manuscript_id, p.outlet_id, p.published_on): p
         for p in Publication.objects.filter(manuscript__unit_id__in=unit_ids, published_on__gte=min(dates),
@@ -358,9 +361,10 @@ def _plan_and_write(result: ImportResult, groups: dict, present: set[str], *, ac
         first = group[0]
         manuscript = by_ref.get((unit_id, first.ref)) if how == "ref" else None
         if manuscript is None:
-            candidate = by_title.get((unit_id, first.title))
-            if candidate is not None and (how == "title" or not candidate.ref):
-                manuscript = candidate
+            # A numbered manuscript adopts an unnumbered one of the same title; an unnumbered row
+            # prefers an unnumbered manuscript, so that mixing both in one file stays idempotent.
+            key = (unit_id, first.title)
+            manuscript = by_title_without_ref.get(key) or (by_title.get(key) if how == "title" else None)
         wanted = {}
         if AUTHORS in present:
             wanted["authors"] = next((a.authors for a in group if a.authors), "")

@@ -263,3 +263,19 @@ def test_the_exports_query_count_does_not_grow_with_the_rows(rita, hanbin, make_
         articles_export(publications=Publication.objects.all(), actor=rita)
     with django_assert_max_num_queries(6):
         statistics_export(year=2011, actor=rita)
+
+
+def test_numbered_and_unnumbered_rows_of_one_title_reimport_without_duplicates(rita):
+    content = xlsx_bytes([HEADER, row(outlet="安康日报", ref="X-1"), row(outlet="陕西日报", date="2011-06-01")])
+    assert articles_import(actor=rita, file=content, filename="a").created == 2
+    again = articles_import(actor=rita, file=content, filename="a")
+    assert (again.created, again.unchanged) == (0, 2)
+
+
+def test_numbering_an_already_imported_manuscript_adopts_it(rita):
+    articles_import(actor=rita, file=xlsx_bytes([HEADER, row()]), filename="a")
+    result = articles_import(actor=rita, file=xlsx_bytes([HEADER, row(ref="HB-9")]), filename="a")
+    assert (result.created, result.updated) == (0, 1)
+    assert Manuscript.objects.get().ref == "HB-9"
+    again = articles_import(actor=rita, file=xlsx_bytes([HEADER, row()]), filename="a")
+    assert again.created == 0 and Publication.objects.count() == 1
