@@ -11,6 +11,7 @@ ALL = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMIN
 
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home", ALL),
+    ("Excel 表格", "exchange", ALL),
 ]
 
 
