@@ -329,11 +329,7 @@ def articles_import(*, actor, file=None, filename: str = "", rows: Sequence[Mapp
     groups = _check_groups(articles, errors)
     if not errors:
         _plan_and_write(result, groups, set(table.headers), actor=actor, filename=filename)
-    by_row = defaultdict(list)
-    for error in errors:
-        by_row[error.row].append(error)
-    for row in preview:
-        row.errors = by_row.get(row.number, [])
+    _mark_rows(preview, errors)
     return result
 
 
@@ -433,6 +429,17 @@ def _plan_and_write(result: ImportResult, groups: dict, present: set[str], *, ac
                      summary=f"导入稿件明细表{filename and '「' + filename + '」'}：{result.summary()}",
                      after={"file": filename, "created": result.created, "updated": result.updated,
                             "unchanged": result.unchanged, "manuscripts_created": len(new_manuscripts)})
+
+
+def _mark_rows(preview: list[PreviewRow], errors: list[RowError]) -> None:
+    """Attach each row's errors; in a file with errors, say which rows were fine."""
+    by_row = defaultdict(list)
+    for error in errors:
+        by_row[error.row].append(error)
+    for row in preview:
+        row.errors = by_row.get(row.number, [])
+        if errors:
+            row.action = "有错误" if row.errors else "无误"
 
 
 def _assign(obj, values: dict) -> bool:
@@ -570,11 +577,7 @@ def quotas_import(*, actor, year: int, file=None, filename: str = "", rows: Sequ
             continue
         planned.append((row.number, unit, (name, kind), counts))
 
-    by_row = defaultdict(list)
-    for error in errors:
-        by_row[error.row].append(error)
-    for preview_row in preview:
-        preview_row.errors = by_row.get(preview_row.number, [])
+    _mark_rows(preview, errors)
     if errors:
         return result
 

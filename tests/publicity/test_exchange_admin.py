@@ -45,7 +45,8 @@ def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(client,
     page = response.content.decode()
     assert "未导入任何数据" in page and "发表日期：无法识别的日期" in page
     assert "确认导入" not in page and response.context["token"] == ""
-    assert [bool(row.errors) for row in response.context["result"].rows] == [False, True]
+    assert [(bool(row.errors), row.action) for row in response.context["result"].rows] == [
+        (False, "无误"), (True, "有错误")]
 
 
 def test_a_stale_or_forged_token_imports_nothing(client, rita):
