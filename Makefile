@@ -24,3 +24,6 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_bench.py

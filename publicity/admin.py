@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from publicity.audit import audit_record, snapshot
+from publicity.exchange_admin import PublicationExchangeAdmin, QuotaExchangeAdmin
 from publicity.models import (
     AuditEvent,
     KeyTopic,
@@ -185,7 +186,7 @@ class ProofFileInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ScopedAdmin):
+class PublicationAdmin(PublicationExchangeAdmin, ScopedAdmin):
     list_display = ("title", "unit", "outlet", "published_on", "placement", "char_count", "status", "reviewer")
     list_filter = ("status", "outlet__level", "outlet__media_class", "manuscript__kind",
                    "manuscript__unit__kind", "manuscript__unit", "published_on")
@@ -238,7 +239,7 @@ class QuotaLineAdmin(AuditedAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(AuditedAdmin):
+class QuotaAdmin(QuotaExchangeAdmin, AuditedAdmin):
     list_display = ("year", "unit", "line", "count")
     list_filter = ("year", "unit__kind", "line", "unit")
     search_fields = ("unit__name", "line__label")

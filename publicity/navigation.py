@@ -17,6 +17,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("定期通报", "scoring:periodic", ALL),
     ("公示异议", "scoring:objections", (roles.REVIEWER,)),
     ("奖励发放", "rewards:batches", (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER)),
+    ("Excel 表格", "exchange", ALL),
 ]
 
 

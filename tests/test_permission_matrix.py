@@ -49,6 +49,18 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "scoring:year_publicize": (NOBODY_, REVIEWERS),
     "scoring:year_close": (NOBODY_, REVIEWERS),
     "scoring:year_reopen": (NOBODY_, REVIEWERS),
+    # Excel exchange (officers download their own unit's rows only; tested in tests/publicity)
+    "exchange": (LOGGED_IN, None),
+    "exchange_articles_template": (LOGGED_IN, None),
+    "exchange_articles": (LOGGED_IN, None),
+    "exchange_quotas_template": (REVIEWERS, None),
+    "exchange_statistics": (REVIEWERS_LEADERS, None),
+    "admin:publicity_publication_export": (REVIEWERS, None),
+    "admin:publicity_publication_import": (REVIEWERS, REVIEWERS),
+    "admin:publicity_publication_template": (REVIEWERS, None),
+    "admin:publicity_quota_import": (REVIEWERS, REVIEWERS),
+    "admin:publicity_quota_statistics": (REVIEWERS, None),
+    "admin:publicity_quota_template": (REVIEWERS, None),
     # rewards (the world's batch is a draft: officers and heads see confirmed batches only)
     "rewards:batches": (LOGGED_IN, None),
     "rewards:batch_open": (NOBODY_, REVIEWERS),

@@ -1,0 +1,116 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from publicity.exchange import ARTICLE_HEADERS
+from publicity.models import Publication, Quota, Status
+from tests.publicity.excel_files import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/publicity/publication/import/"
+
+
+def upload(content: bytes, name="明细表.xlsx"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def detail(*rows):
+    return xlsx_bytes([["2011年度明细表"], list(ARTICLE_HEADERS), *rows])
+
+
+def good_row(title="招聘会", date="2011-05-03"):
+    return ["汉滨区", title, "张三", "《安康日报》", "新闻", "第2版", "800", date, "", "", ""]
+
+
+def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita):
+    client.force_login(rita)
+    response = client.post(IMPORT_URL, {"file": upload(detail(good_row("甲"), good_row("乙")))})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.ok and [row.action for row in result.rows] == ["新增", "新增"]
+    assert "确认导入" in response.content.decode()
+    assert Publication.objects.count() == 0
+    token = response.context["token"]
+    response = client.post(IMPORT_URL, {"confirm": "1", "token": token, "filename": "明细表.xlsx"})
+    assert response.status_code == 302
+    assert Publication.objects.filter(status=Status.APPROVED).count() == 2
+
+
+def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(client, rita):
+    client.force_login(rita)
+    response = client.post(IMPORT_URL, {"file": upload(detail(good_row(), good_row("乙", date="五月")))})
+    page = response.content.decode()
+    assert "未导入任何数据" in page and "发表日期：无法识别的日期" in page
+    assert "确认导入" not in page and response.context["token"] == ""
+    assert [(bool(row.errors), row.action) for row in response.context["result"].rows] == [
+        (False, "无误"), (True, "有错误")]
+
+
+def test_a_stale_or_forged_token_imports_nothing(client, rita):
+    client.force_login(rita)
+    response = client.post(IMPORT_URL, {"confirm": "1", "token": "../../etc/passwd"})
+    assert response.status_code == 302 and Publication.objects.count() == 0
+
+
+def test_only_reviewers_may_import(client, alice):
+    alice.is_staff = True
+    alice.save()
+    client.force_login(alice)
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_the_export_holds_exactly_what_the_filtered_list_shows(client, rita, hanbin, hanyin, make_publication):
+    make_publication(hanbin, title="汉滨甲")
+    make_publication(hanbin, title="汉滨乙", status=Status.SUBMITTED)
+    make_publication(hanyin, title="汉阴甲")
+    client.force_login(rita)
+    query = f"?manuscript__unit__id__exact={hanbin.pk}&status__exact=approved"
+    listed = client.get("/admin/publicity/publication/" + query).context["cl"].queryset
+    response = client.get("/admin/publicity/publication/export/" + query)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [p.manuscript.title for p in listed] == ["汉滨甲"]
+
+
+def test_an_officers_export_holds_only_the_own_unit(client, alice, hanbin, hanyin, make_publication):
+    alice.is_staff = True
+    alice.save()
+    make_publication(hanbin, title="汉滨甲")
+    make_publication(hanyin, title="汉阴甲")
+    client.force_login(alice)
+    response = client.get("/admin/publicity/publication/export/")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == ["汉滨甲"]
+
+
+def test_the_change_lists_offer_import_export_and_templates(client, rita):
+    client.force_login(rita)
+    page = client.get("/admin/publicity/publication/?status__exact=approved").content.decode()
+    assert "/admin/publicity/publication/export/?status__exact=approved" in page
+    assert "导入明细表" in page and "下载空白明细表" in page
+    page = client.get("/admin/publicity/quota/?year=2011").content.decode()
+    assert "/admin/publicity/quota/statistics/?year=2011" in page and "导入任务分解表" in page
+
+
+def test_templates_and_statistics_download_as_excel(client, rita):
+    client.force_login(rita)
+    for url in ("/admin/publicity/publication/template/", "/admin/publicity/quota/template/",
+                "/admin/publicity/quota/statistics/?year=2011"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
+        load_workbook(io.BytesIO(response.content))
+
+
+def test_a_reviewer_imports_the_allocation_table_for_a_year(client, rita):
+    client.force_login(rita)
+    content = xlsx_bytes([["单位", "单位类型", "市级及以上媒体新闻稿件", "专题调研文章"], ["汉滨区", "县区", 41, 4]])
+    response = client.post("/admin/publicity/quota/import/", {"file": upload(content), "year": "2014"})
+    assert response.context["result"].ok
+    response = client.post("/admin/publicity/quota/import/",
+                           {"confirm": "1", "token": response.context["token"], "filename": "a.xlsx", "year": "2014"})
+    assert response.status_code == 302
+    assert dict(Quota.objects.filter(year=2014).values_list("line__code", "count")) == {"L_MUN_UP": 41, "L_RES": 4}
