@@ -68,6 +68,15 @@ def shoot(browser):
     return take
 
 
+def wait_for_new_page(browser, old_html, timeout: float = 10):
+    """After a click that submits a form: wait until the old document is gone and the new one is loaded."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old_html))
+    WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 @pytest.fixture
 def login(browser, live_server):
     from selenium.webdriver.common.by import By
@@ -77,6 +86,8 @@ def login(browser, live_server):
         browser.get(live_server.url + "/login/")
         browser.find_element(By.ID, "id_username").send_keys(username)
         browser.find_element(By.ID, "id_password").send_keys(password)
+        old = browser.find_element(By.TAG_NAME, "html")
         browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for_new_page(browser, old)
 
     return do
