@@ -4,6 +4,7 @@ exactly what the filtered list shows, and the blank templates. The views reuse t
 import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -43,8 +44,15 @@ class QuotaImportForm(ImportForm):
     year = forms.IntegerField(label="任务年度", min_value=2000, max_value=2100)
 
 
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+
+
 def _store(content: bytes) -> str:
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    expired = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for stale in UPLOAD_DIR.iterdir():  # previews nobody confirmed
+        if TOKEN.match(stale.name) and stale.stat().st_mtime < expired:
+            stale.unlink(missing_ok=True)
     token = secrets.token_hex(16)
     (UPLOAD_DIR / token).write_bytes(content)
     return token

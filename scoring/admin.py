@@ -24,11 +24,11 @@ class AssessmentPolicyAdmin(admin.ModelAdmin):
     fields = AssessmentPolicyForm.Meta.fields
     form = AssessmentPolicyForm
 
-    def get_readonly_fields(self, request, obj=None):
-        # A closed year's policy is frozen with its results (DOMAIN §9).
+    def has_change_permission(self, request, obj=None):
+        # A closed year's policy is frozen with its results (DOMAIN §9): view only.
         if obj is not None and year_is_closed(obj.year):
-            return self.fields
-        return ()
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         assessment_policy_save(policy=obj, actor=request.user)

@@ -69,7 +69,7 @@ def _render_unit(request, detail, *, objection_form):
         "in_notice": bool(state and state.state == YearClose.State.NOTICE),
         "can_object": own and bool(state and state.state == YearClose.State.NOTICE
                                    and timezone.localdate() <= state.notice_until),
-        "objection_form": objection_form, "objections": objections,
+        "objection_form": objection_form, "objections": objections, "sees_all": not own,
     }
     return render(request, "scoring/unit.html", context)
 

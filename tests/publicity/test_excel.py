@@ -103,3 +103,23 @@ def test_a_file_without_the_header_row_is_refused_in_chinese():
 def test_a_file_that_is_not_excel_is_refused_in_chinese():
     with pytest.raises(excel.ExcelReadError, match="请上传 Excel 文件"):
         excel.read_table(b"name,date\n", filename="a.csv", headers=HEADERS, required=REQUIRED)
+
+
+def test_it_reads_the_first_sheet_that_has_the_header_and_skips_hidden_ones():
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["填表说明：请在第二个工作表填写"])
+    hidden = workbook.create_sheet("隐藏")
+    hidden.append(list(REQUIRED))
+    hidden.append(["隐藏单位", "甲", "安康日报", "2011-05-03"])
+    hidden.sheet_state = "hidden"
+    data = workbook.create_sheet("明细")
+    data.append(list(REQUIRED))
+    data.append(["汉滨区", "乙", "安康日报", "2011-05-03"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = excel.read_table(buffer.getvalue(), filename="a.xlsx", headers=HEADERS, required=REQUIRED)
+    assert [row.values["单位"] for row in table.rows] == ["汉滨区"]

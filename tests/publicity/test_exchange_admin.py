@@ -13,6 +13,13 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = "/admin/publicity/publication/import/"
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(monkeypatch, tmp_path):
+    """Uploads awaiting confirmation go to the test's own folder."""
+    monkeypatch.setattr("publicity.exchange_admin.UPLOAD_DIR", tmp_path / "imports")
+    return tmp_path / "imports"
+
+
 def upload(content: bytes, name="明细表.xlsx"):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
@@ -25,7 +32,7 @@ def good_row(title="招聘会", date="2011-05-03"):
     return ["汉滨区", title, "张三", "《安康日报》", "新闻", "第2版", "800", date, "", "", ""]
 
 
-def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita):
+def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita, upload_dir):
     client.force_login(rita)
     response = client.post(IMPORT_URL, {"file": upload(detail(good_row("甲"), good_row("乙")))})
     assert response.status_code == 200
@@ -37,6 +44,7 @@ def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita):
     response = client.post(IMPORT_URL, {"confirm": "1", "token": token, "filename": "明细表.xlsx"})
     assert response.status_code == 302
     assert Publication.objects.filter(status=Status.APPROVED).count() == 2
+    assert list(upload_dir.iterdir()) == []  # the confirmed upload is removed
 
 
 def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(client, rita):
