@@ -218,6 +218,7 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系管理员解锁。"
 AXES_VERBOSE = False
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese names of axes' records in the admin (locale/zh_Hans)
 # The client address is REMOTE_ADDR unless the app runs behind one reverse proxy (BEHIND_PROXY=true)
 # which appends the real address to X-Forwarded-For: without a proxy that header is the client's
 # own word and would let it dodge the lock-out by inventing addresses.

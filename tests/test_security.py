@@ -246,3 +246,13 @@ def test_the_policy_checker_catches_inline_fragments(client):
     response.content = (b'<script>alert(1)</script><p style="color:red" onclick="x()"></p>'
                         b'<style>p{}</style><img src="https://cdn.example/x.png">')
     assert len(policy_violations(response)) == 5
+
+
+def test_the_lock_out_records_have_chinese_names_in_the_admin(client, superuser):
+    from axes.models import AccessAttempt
+
+    client.force_login(superuser)
+    page = client.get("/admin/").content.decode()
+    assert "登录防护" in page
+    assert str(AccessAttempt._meta.verbose_name_plural) == "登录失败记录"
+    assert "已锁定" in client.get("/admin/axes/accessattempt/").content.decode()
