@@ -92,6 +92,8 @@ def test_a_backup_restores_into_an_empty_installation_with_every_record_and_file
     restored = manage("dumpdata", *DUMPED, database_url=fresh_database_url, private_root=restored_root).stdout
 
     assert records(original.getvalue()) <= records(restored)
+    actions = [item["fields"]["action"] for item in json.loads(restored) if item["model"] == "publicity.auditevent"]
+    assert "backup" in actions and "restore" in actions
     for proof in proofs:
         copy = restored_root / proof.file.name
         assert copy.is_file(), proof.file.name
@@ -132,6 +134,16 @@ def test_restore_refuses_a_database_with_data_unless_forced(tmp_path, alice):
     assert installation_contents()
     with pytest.raises(BackupError, match="--force"):
         backup_restore(source=backup)
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_backup_of_the_other_database_vendor(tmp_path):
+    backup = fake_backup(tmp_path)
+    manifest = json.loads((backup / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["database"]["vendor"] = "oracle"
+    (backup / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BackupError, match="不能直接恢复"):
+        backup_restore(source=backup, force=True)
 
 
 @pytest.mark.django_db
