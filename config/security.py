@@ -28,6 +28,18 @@ class LoginLockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the address a lock-out is tied to.
+
+    Behind one reverse proxy (BEHIND_PROXY) the proxy appends the address it saw to X-Forwarded-For, so
+    the right-most entry is the one to trust; anything left of it was written by the client.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the Chinese lock-out page, with the cool-off in minutes."""
     cooloff = settings.AXES_COOLOFF_TIME

@@ -221,15 +221,11 @@ AXES_VERBOSE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese names of axes' records in the admin (locale/zh_Hans)
 # The client address is REMOTE_ADDR unless the app runs behind one reverse proxy (BEHIND_PROXY=true)
 # which appends the real address to X-Forwarded-For: without a proxy that header is the client's
-# own word and would let it dodge the lock-out by inventing addresses.
+# own word and would let it dodge the lock-out by inventing addresses (config.security.client_address).
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 if BEHIND_PROXY:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_PROXY_COUNT = 1
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions end after SESSION_COOKIE_AGE (8 h by default, set above) or when the browser closes.
 SESSION_COOKIE_HTTPONLY = True

@@ -256,3 +256,17 @@ def test_the_lock_out_records_have_chinese_names_in_the_admin(client, superuser)
     assert "登录防护" in page
     assert str(AccessAttempt._meta.verbose_name_plural) == "登录失败记录"
     assert "已锁定" in client.get("/admin/axes/accessattempt/").content.decode()
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_appended(client, alice, bob, settings):
+    settings.BEHIND_PROXY = True
+    proxy = "10.0.0.1"
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR=proxy,
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{number}, {OFFICE}")
+    locked = client.post("/login/", {"username": "alice", "password": "pw-alice"}, REMOTE_ADDR=proxy,
+                         HTTP_X_FORWARDED_FOR=OFFICE)
+    assert locked.status_code == 429
+    elsewhere = Client().post("/login/", {"username": "alice", "password": "pw-alice"}, REMOTE_ADDR=proxy,
+                              HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert elsewhere.status_code == 302
