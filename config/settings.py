@@ -26,6 +26,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 # SQLite is the embedded default: WAL lets readers work while a writer commits, IMMEDIATE
 # transactions take the write lock up front (no "database is locked" half-way through a
 # transaction), and the busy timeout makes a second writer wait instead of failing.
@@ -188,3 +193,95 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# BEGIN security (issue 8, item 2): login lock-out, session, CSP, HTTPS and deploy checks
+# ---------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES  # noqa: E402
+
+INSTALLED_APPS += ["config.apps.LockoutAppConfig", "csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "config.security.ProjectCSPMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a locked-out login into the lock-out page
+
+# Login lock-out (django-axes): failures are counted per (user name, client address) pair, so a
+# guessed-at account is locked from that address only, and the other officers of an office behind
+# one NAT address still log in. The lock lifts by itself after the cool-off; an administrator can
+# lift it earlier in 管理后台 › 登录防护 or with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = ["config.security.LoginLockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系管理员解锁。"
+AXES_VERBOSE = False
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese names of axes' records in the admin (locale/zh_Hans)
+# The client address is REMOTE_ADDR unless the app runs behind one reverse proxy (BEHIND_PROXY=true)
+# which appends the real address to X-Forwarded-For: without a proxy that header is the client's
+# own word and would let it dodge the lock-out by inventing addresses (config.security.client_address).
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sessions end after SESSION_COOKIE_AGE (8 h by default, set above) or when the browser closes.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): everything from the app itself, no inline script or style,
+# never framed. NONCE is sent only on a page that asks for request.csp_nonce (none does today).
+ADMIN_URL_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Under /admin/ only: the exact inline fragments of Django's admin and django-import-export, by
+# hash (tests/test_security.py finds every inline fragment on the admin pages and checks it is here).
+CSP_ADMIN_REPLACE = {
+    "script-src": [SELF, NONCE, UNSAFE_HASHES,
+                   # import-export's export page: onchange="onSelectToggleChange(event)"
+                   "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+    "style-src": [SELF, UNSAFE_HASHES,
+                  # change_list.html's <style> when a list has no actions
+                  "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
+                  # import-export's export page: style="padding: 0;" and style="font-weight: bold;"
+                  "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+                  "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='"],
+}
+
+# HTTPS: on by default in production (DEBUG=false). An intranet served over plain HTTP sets
+# HTTPS=false, which turns off the SSL redirect, secure cookies and HSTS, and silences exactly the
+# deploy-check warnings about those four settings (README, "Security and backups").
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+# Browsers' HSTS preload list is for public domain names; an intranet host name cannot be on it.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or not SECURE_HSTS_SECONDS else ["security.W021"]
+if not HTTPS:
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
+# ---------------------------------------------------------------------------------------------
+# END security
+# ---------------------------------------------------------------------------------------------

@@ -86,11 +86,18 @@ NOBODY: dict[str, frozenset[str]] = {
     "scoring.objection": frozenset({"add", "delete"}),
     "rewards.payoutbatch": frozenset({"add", "delete"}),
     "rewards.payoutline": frozenset({"add", "delete"}),
+    "axes.accessattempt": frozenset({"add"}),
+    "axes.accesslog": frozenset({"add"}),
+    "axes.accessfailurelog": frozenset({"add"}),
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
     "auth.group": frozenset(),
     "publicity.membership": READ_ONLY,  # only the administrator assigns users to units
+    # login lock-out records (django-axes) are the administrator's
+    "axes.accessattempt": frozenset(),
+    "axes.accesslog": frozenset(),
+    "axes.accessfailurelog": frozenset(),
 }
 
 
