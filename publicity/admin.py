@@ -1,16 +1,20 @@
 from collections import defaultdict
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
+from publicity import services
 from publicity.models import (
     AuditEvent,
     KeyTopic,
     Manuscript,
     Membership,
+    Notification,
     Outlet,
     OutletAlias,
     ProofFile,
@@ -158,6 +162,24 @@ class PublicationAdmin(ScopedAdmin):
     readonly_fields = ("status", "reviewer", "reviewed_at", "submitted_at", "created_by", "created_at",
                        "updated_at")
     inlines = [ProofFileInline]
+    actions = ["approve_selected", "reject_selected"]
+
+    # The actions call the same services as the review queue, so the checks (own unit, expected
+    # status) and the audit trail are the same whichever page a reviewer uses.
+    @admin.action(description="审核通过所选刊发记录", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        result = services.publication_bulk_approve(
+            publications=queryset.select_related("manuscript__unit", "outlet"), reviewer=request.user)
+        if result.approved:
+            self.message_user(request, f"已审核通过 {len(result.approved)} 条。", messages.SUCCESS)
+        for publication, reason in result.skipped:
+            self.message_user(request, f"「{publication.manuscript.title}」未通过：{reason}", messages.WARNING)
+
+    @admin.action(description="退回所选刊发记录（请在审核队列填写原因）", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        # A rejection needs a reason per record; the queue page asks for it.
+        self.message_user(request, "退回必须填写原因，请在审核队列或记录页面中逐条退回。", messages.INFO)
+        return HttpResponseRedirect(reverse("portal:review_queue"))
 
     @admin.display(description="标题", ordering="manuscript__title")
     def title(self, obj):
@@ -215,6 +237,15 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")
     list_select_related = ("user", "unit")
     autocomplete_fields = ("user", "unit")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "text", "read")
+    list_filter = ("read",)
+    search_fields = ("text", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "text", "link", "created_at")
 
 
 @admin.register(AuditEvent)

@@ -11,6 +11,10 @@ ALL = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMIN
 
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home", ALL),
+    ("录入稿件", "portal:record_create", (roles.OFFICER,)),
+    ("刊发记录", "portal:records", ALL),
+    ("审核队列", "portal:review_queue", (roles.REVIEWER,)),
+    ("通知", "portal:notifications", ALL),
 ]
 
 
