@@ -13,7 +13,8 @@ def png(name="版面.png", seed=1) -> SimpleUploadedFile:
 
 
 def pdf(name="版面.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def office_zip(parts: list[str]) -> bytes:
