@@ -57,12 +57,12 @@ class OutletField(forms.CharField):
         kwargs.setdefault("error_messages", {"required": OUTLET_REQUIRED_MESSAGE})
         super().__init__(*args, max_length=100, **kwargs)
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
+    def clean(self, value):
         if isinstance(value, Outlet):
             return value
+        value = super().clean(value)
+        if not value:
+            return None
         outlet = Outlet.objects.filter(is_active=True).lookup_table().get(normalize_name(value))
         if outlet is None:
             raise ValidationError(OUTLET_UNKNOWN_MESSAGE.format(value=value), code="unknown_outlet")

@@ -29,13 +29,20 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
+def private_media(settings, tmp_path, monkeypatch):
     """Proof files of each test go to a temporary folder, never to the developer's var/."""
+    from django.core.files.storage import FileSystemStorage
+
+    from publicity.models import ProofFile
+
     storages = dict(settings.STORAGES)
     storages["private"] = {**storages["private"], "OPTIONS": {"location": str(tmp_path / "private"),
                                                              "base_url": None}}
     settings.STORAGES = storages
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The FileField resolved its storage callable when the model was imported; point it here too.
+    monkeypatch.setattr(ProofFile._meta.get_field("file"), "storage",
+                        FileSystemStorage(location=tmp_path / "private", base_url=None))
     return tmp_path / "private"
 
 
