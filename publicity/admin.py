@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from publicity import services
+from publicity import roles, services
 from publicity.models import (
     AuditEvent,
     KeyTopic,
@@ -138,6 +138,16 @@ class ManuscriptAdmin(ScopedAdmin):
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = [PublicationInline]
 
+    # An officer given admin access still cannot move a manuscript to another unit (issue 6).
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if roles.is_reviewer(request.user) else (*fields, "unit")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not roles.is_reviewer(request.user):
+            obj.unit = roles.unit_of(request.user)
+        super().save_model(request, obj, form, change)
+
 
 class ProofFileInline(admin.TabularInline):
     model = ProofFile
@@ -163,6 +173,12 @@ class PublicationAdmin(ScopedAdmin):
                        "updated_at")
     inlines = [ProofFileInline]
     actions = ["approve_selected", "reject_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        # Approved and submitted records are read-only to everyone but reviewers.
+        if obj is not None and obj.status not in services.EDITABLE and not roles.is_reviewer(request.user):
+            return False
+        return super().has_change_permission(request, obj)
 
     # The actions call the same services as the review queue, so the checks (own unit, expected
     # status) and the audit trail are the same whichever page a reviewer uses.

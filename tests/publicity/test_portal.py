@@ -331,3 +331,18 @@ def test_outlet_choice_is_never_an_inactive_outlet(officer_client):
     Outlet.objects.filter(name="华商报").update(is_active=False)
     response = post_entry(officer_client, outlet="华商报")
     assert response.status_code == 200 and "没有找到媒体" in response.content.decode()
+
+
+def test_an_officer_with_admin_access_cannot_change_an_approved_record_or_a_unit(client, alice, make_publication,
+                                                                                 hanbin):
+    alice.is_staff = True
+    alice.save()
+    approved = make_publication(hanbin, status=Status.APPROVED)
+    client.force_login(alice)
+    response = client.post(f"/admin/publicity/publication/{approved.pk}/change/",
+                           {"manuscript": approved.manuscript_id, "outlet": approved.outlet_id,
+                            "published_on": "2011-06-01", "char_count": "5"})
+    assert response.status_code in (302, 403) or "保存" not in response.content.decode()
+    assert Publication.objects.get(pk=approved.pk).published_on.isoformat() == "2011-05-03"
+    page = client.get(f"/admin/publicity/manuscript/{approved.manuscript_id}/change/").content.decode()
+    assert 'name="unit"' not in page
