@@ -37,6 +37,7 @@ ALL_ROLES = roles.ROLES
 RECORDS_PER_PAGE = 25
 QUEUE_PER_PAGE = 50
 OUTLET_SEARCH_LIMIT = 20
+DUPLICATES_SHOWN = 3  # per queue row; the record's page lists them all
 
 SAVED_DRAFT = "已保存为草稿。确认无误后请点击“提交审核”。"
 SUBMITTED = "已提交审核，审核结果会通知您。"
@@ -323,7 +324,8 @@ def review_queue(request):
     items = list(page.object_list)
     duplicates = services.publication_duplicates_map(publications=items)
     own_unit = unit_of(request.user)
-    rows = [{"publication": p, "duplicates": duplicates.get(p.pk, []),
+    rows = [{"publication": p, "duplicates": duplicates.get(p.pk, [])[:DUPLICATES_SHOWN],
+             "more_duplicates": max(0, len(duplicates.get(p.pk, [])) - DUPLICATES_SHOWN),
              "own_unit": own_unit is not None and own_unit.pk == p.manuscript.unit_id,
              "images": [f for f in p.proofs.all() if f.content_type in IMAGE_TYPES],
              "files": [f for f in p.proofs.all() if f.content_type not in IMAGE_TYPES]} for p in items]
