@@ -5,10 +5,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
 
 from publicity import roles, services
+from publicity.forms import RejectForm
 from publicity.models import (
     AuditEvent,
     KeyTopic,
@@ -191,11 +191,28 @@ class PublicationAdmin(ScopedAdmin):
         for publication, reason in result.skipped:
             self.message_user(request, f"「{publication.manuscript.title}」未通过：{reason}", messages.WARNING)
 
-    @admin.action(description="退回所选刊发记录（请在审核队列填写原因）", permissions=["change"])
+    @admin.action(description="退回所选刊发记录（需填写原因）", permissions=["change"])
     def reject_selected(self, request, queryset):
-        # A rejection needs a reason per record; the queue page asks for it.
-        self.message_user(request, "退回必须填写原因，请在审核队列或记录页面中逐条退回。", messages.INFO)
-        return HttpResponseRedirect(reverse("portal:review_queue"))
+        # A rejection needs a reason: an intermediate page asks for it, then the service runs per record.
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for publication in queryset.select_related("manuscript__unit", "outlet"):
+                try:
+                    services.publication_reject(publication=publication, reviewer=request.user,
+                                                reason=form.cleaned_data["reason"])
+                except services.WorkflowError as exc:
+                    self.message_user(request, f"「{publication.manuscript.title}」未退回：{exc}", messages.WARNING)
+                else:
+                    rejected += 1
+            if rejected:
+                self.message_user(request, f"已退回 {rejected} 条。", messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/publicity/publication/reject_selected.html", {
+            **self.admin_site.each_context(request), "title": "退回所选刊发记录", "form": form,
+            "publications": queryset.select_related("manuscript__unit", "outlet"), "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="标题", ordering="manuscript__title")
     def title(self, obj):

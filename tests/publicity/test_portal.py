@@ -347,3 +347,21 @@ def test_an_officer_with_admin_access_cannot_change_an_approved_record_or_a_unit
     assert Publication.objects.get(pk=approved.pk).published_on.isoformat() == "2011-05-03"
     page = client.get(f"/admin/publicity/manuscript/{approved.manuscript_id}/change/").content.decode()
     assert 'name="unit"' not in page
+
+
+def test_the_admin_reject_action_asks_for_a_reason_then_uses_the_service(client, superuser, make_publication,
+                                                                          hanbin):
+    publication = make_publication(hanbin, status=Status.SUBMITTED)
+    client.force_login(superuser)
+    url = "/admin/publicity/publication/"
+    page = client.post(url, {"action": "reject_selected", "_selected_action": [publication.pk]})
+    assert page.status_code == 200 and "退回原因" in page.content.decode()
+    empty = client.post(url, {"action": "reject_selected", "_selected_action": [publication.pk], "apply": "1",
+                              "reason": " "})
+    assert "请填写退回原因" in empty.content.decode()
+    assert Publication.objects.get(pk=publication.pk).status == Status.SUBMITTED
+    client.post(url, {"action": "reject_selected", "_selected_action": [publication.pk], "apply": "1",
+                      "reason": "版面照片缺报头"})
+    publication.refresh_from_db()
+    assert publication.status == Status.REJECTED and publication.reject_reason == "版面照片缺报头"
+    assert AuditEvent.objects.filter(action="publication.reject", target_id=str(publication.pk)).exists()
