@@ -176,6 +176,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "宣传工作考核系统 <noreply@localhost>")
+# Links in notification e-mails are made absolute with this address (e.g. http://xcks.ak.gov.cn).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The notice's bureau, shown in page headers and on printed bulletins.
 BUREAU_NAME = env_str("BUREAU_NAME", "安康市人力资源和社会保障局")

@@ -9,6 +9,7 @@ who must act next (zulip's rule: side effects in one obvious place).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
@@ -157,7 +158,8 @@ def notification_send(*, users: Iterable, text: str, link: str = "") -> list[Not
     users = [u for u in users if u.is_active]
     notes = Notification.objects.bulk_create(
         [Notification(user=user, text=text[:300], link=link) for user in users])
-    mails = [(f"【宣传工作考核系统】{text[:60]}", f"{text}\n\n{link}", None, [user.email])
+    url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+    mails = [(f"【宣传工作考核系统】{text[:60]}", f"{text}\n\n{url}", None, [user.email])
              for user in users if user.email]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

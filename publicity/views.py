@@ -41,7 +41,7 @@ DUPLICATES_SHOWN = 3  # per queue row; the record's page lists them all
 
 SAVED_DRAFT = "已保存为草稿。确认无误后请点击“提交审核”。"
 SUBMITTED = "已提交审核，审核结果会通知您。"
-UPDATED = "修改已保存。"
+UPDATED = "修改已保存。记录仍为“已退回”，改好后请点击“重新提交”。"
 FIX_ERRORS = "表单有{count}处需要修改，请看标红的提示。已填写的内容都保留着；附件需要重新选择。"
 DUPLICATE_HELD = "发现可能重复的记录，已保存为草稿、尚未提交。请在下方核对，确认不是重复后再提交。"
 APPROVED = "已审核通过：{title}"

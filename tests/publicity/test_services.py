@@ -101,6 +101,7 @@ def test_the_officer_hears_the_outcome_in_the_app_and_by_email(alice, rita, djan
     note = Notification.objects.get(user=alice)
     assert "标题与版面不符" in note.text and not note.read
     assert any("alice@example.com" in m.to and "标题与版面不符" in m.body for m in mail.outbox)
+    assert f"http://127.0.0.1:8000/records/{publication.pk}/" in mail.outbox[-1].body
 
 
 def test_reviewers_get_an_email_of_a_new_submission(alice, rita, django_capture_on_commit_callbacks):
