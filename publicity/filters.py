@@ -22,10 +22,17 @@ class PublicationFilter(django_filters.FilterSet):
                                         empty_label="全部")
     year = django_filters.NumberFilter(label="年度", method="filter_year")
     outlet = django_filters.CharFilter(label="媒体", field_name="outlet__name", lookup_expr="icontains")
+    unit = django_filters.ModelChoiceFilter(label="单位", field_name="manuscript__unit",
+                                            queryset=Unit.objects.filter(is_active=True), empty_label="全部单位")
 
     class Meta:
         model = Publication
         fields: list[str] = []
+
+    def __init__(self, *args, own_unit_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own_unit_only:  # an officer's list holds one unit: the choice would only confuse
+            del self.filters["unit"]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -103,13 +103,14 @@ def home(request):
 def record_list(request):
     queryset = (Publication.objects.visible_to(request.user).select_related(*_RECORD_RELATED)
                 .annotate(proof_count=Count("proofs")).order_by("-published_on", "-id"))
-    filterset = PublicationFilter(request.GET, queryset=queryset)
+    own_unit_only = not roles.sees_all_units(request.user)
+    filterset = PublicationFilter(request.GET, queryset=queryset, own_unit_only=own_unit_only)
     page = Paginator(filterset.qs, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "publicity/record_list.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
-        "is_officer": roles.has_role(request.user, roles.OFFICER),
+        "is_officer": roles.has_role(request.user, roles.OFFICER), "own_unit_only": own_unit_only,
     })
 
 

@@ -365,3 +365,19 @@ def test_the_admin_reject_action_asks_for_a_reason_then_uses_the_service(client,
     publication.refresh_from_db()
     assert publication.status == Status.REJECTED and publication.reject_reason == "版面照片缺报头"
     assert AuditEvent.objects.filter(action="publication.reject", target_id=str(publication.pk)).exists()
+
+
+def test_reviewers_filter_the_records_by_unit(reviewer_client, make_publication, hanbin, hanyin):
+    make_publication(hanbin, title="滨")
+    make_publication(hanyin, title="阴")
+    page = reviewer_client.get(reverse("portal:records"), {"unit": hanyin.pk}).context["page"]
+    assert [p.manuscript.title for p in page] == ["阴"]
+
+
+def test_the_reviewers_start_page_query_count_does_not_grow(reviewer_client, make_publication, hanbin,
+                                                            django_assert_max_num_queries):
+    for size in (3, 30):
+        for i in range(size):
+            make_publication(hanbin, title=f"首页{size}-{i}", status=Status.SUBMITTED)
+        with django_assert_max_num_queries(10):
+            reviewer_client.get("/")
