@@ -158,3 +158,16 @@ class RejectForm(forms.Form):
         if not reason:
             raise ValidationError(REJECT_REASON_MESSAGE)
         return reason
+
+
+class DuplicateCheckForm(forms.Form):
+    """What the entry form has typed so far (GET parameters of the duplicate check)."""
+
+    title = forms.CharField(max_length=300)
+    outlet = OutletField()
+    published_on = forms.DateField()
+    url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    exclude = forms.IntegerField(required=False)
+
+    def clean_title(self):
+        return clean_text(self.cleaned_data["title"])

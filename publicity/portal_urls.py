@@ -16,6 +16,7 @@ urlpatterns = [
     path("proofs/<int:pk>/", views.proof_download, name="proof"),
     path("proofs/<int:pk>/delete/", views.proof_delete, name="proof_delete"),
     path("outlets/search/", views.outlet_search, name="outlet_search"),
+    path("records/duplicates.json", views.duplicate_check, name="duplicate_check"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/bulk-approve/", views.review_bulk_approve, name="review_bulk_approve"),
     path("review/<int:pk>/approve/", views.review_approve, name="review_approve"),

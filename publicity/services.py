@@ -150,6 +150,15 @@ def publication_duplicates(*, publication: Publication) -> list[Duplicate]:
     return publication_duplicates_map(publications=[publication])[publication.pk]
 
 
+def publication_duplicates_preview(*, unit, title: str, outlet, published_on, url: str = "",
+                                   exclude_pk: int | None = None) -> list[Duplicate]:
+    """Likely duplicates of a record still being typed (the entry form warns before it is saved)."""
+    draft = Publication(manuscript=Manuscript(unit=unit, title=title), outlet=outlet, published_on=published_on,
+                        url=url or "")
+    found = publication_duplicates_map(publications=[draft])[None]
+    return [d for d in found if d.publication.pk != exclude_pk]
+
+
 # --- notifications ----------------------------------------------------------------------------------
 
 

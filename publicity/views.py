@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from publicity import roles, services
 from publicity.filters import PublicationFilter, ReviewQueueFilter
-from publicity.forms import EntryForm, PublicationForm, RejectForm
+from publicity.forms import DuplicateCheckForm, EntryForm, PublicationForm, RejectForm
 from publicity.models import (
     AuditEvent,
     Manuscript,
@@ -311,6 +311,25 @@ def outlet_search(request):
                         "media_class": outlet.get_media_class_display(),
                         "aliases": [alias.name for alias in outlet.aliases.all()]})
     return JsonResponse({"results": results})
+
+
+@role_required(roles.OFFICER, superuser=False)
+def duplicate_check(request):
+    """JSON for the entry form: likely duplicates of what is typed. Other units' records are only counted."""
+    form = DuplicateCheckForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"own": [], "other_units": 0})
+    data = form.cleaned_data
+    found = services.publication_duplicates_preview(
+        unit=unit_of(request.user), title=data["title"], outlet=data["outlet"], published_on=data["published_on"],
+        url=data["url"], exclude_pk=data["exclude"])
+    visible = set(Publication.objects.visible_to(request.user).filter(
+        pk__in=[d.publication.pk for d in found]).values_list("pk", flat=True))
+    own = [{"title": d.publication.manuscript.title, "outlet": d.publication.outlet.name,
+            "published_on": d.publication.published_on.isoformat(), "status": d.publication.get_status_display(),
+            "reasons": d.reasons, "link": reverse("portal:record_detail", args=[d.publication.pk])}
+           for d in found if d.publication.pk in visible]
+    return JsonResponse({"own": own, "other_units": len(found) - len(own)})
 
 
 # --- review -----------------------------------------------------------------------------------------

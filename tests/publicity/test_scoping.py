@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from publicity import services
-from publicity.models import Publication, Status
+from publicity.models import Publication, Status, Unit
 from tests.publicity import helpers
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,16 @@ def test_anonymous_users_are_sent_to_the_login_page(client, alices_record):
     for url in urls_of(*alices_record).values():
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_the_duplicate_check_shows_own_records_and_only_counts_other_units(client, alice, bob, alices_record,
+                                                                           make_publication, hanyin):
+    make_publication(hanyin, title="汉阴县自己的稿件", url="http://a.cn/same")
+    make_publication(Unit.objects.get(name="汉滨区"), title="汉滨区同链接", url="http://a.cn/same")
+    client.force_login(bob)
+    params = {"title": "汉阴县自己的稿件", "outlet": "安康日报", "published_on": "2011-05-03",
+              "url": "http://a.cn/same"}
+    data = client.get(reverse("portal:duplicate_check"), params).json()
+    assert [d["title"] for d in data["own"]] == ["汉阴县自己的稿件"]
+    assert data["other_units"] == 1 and "汉滨区" not in str(data)
+    assert client.get(reverse("portal:duplicate_check"), {"title": "x"}).json() == {"own": [], "other_units": 0}
