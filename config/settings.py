@@ -165,8 +165,7 @@ PROOF_MAX_BYTES = int(env_str("PROOF_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(BASE_DIR / "var" / "media")}},
-    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None}},
+    "private": {"BACKEND": "publicity.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage",
@@ -183,6 +182,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "宣传工作考核系统 <noreply@localhost>")
+# Links in notification e-mails are made absolute with this address (e.g. http://xcks.ak.gov.cn).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The notice's bureau, shown in page headers and on printed bulletins.
 BUREAU_NAME = env_str("BUREAU_NAME", "安康市人力资源和社会保障局")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("rewards/", include("rewards.urls")),
     path("", include("publicity.urls")),
+    path("", include("publicity.portal_urls")),
 ]

@@ -1,18 +1,22 @@
 from collections import defaultdict
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 
+from publicity import roles, services
 from publicity.audit import audit_record, snapshot
 from publicity.exchange_admin import PublicationExchangeAdmin, QuotaExchangeAdmin
+from publicity.forms import RejectForm
 from publicity.models import (
     AuditEvent,
     KeyTopic,
     Manuscript,
     Membership,
+    Notification,
     Outlet,
     OutletAlias,
     ProofFile,
@@ -173,6 +177,16 @@ class ManuscriptAdmin(ScopedAdmin):
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = [PublicationInline]
 
+    # An officer given admin access still cannot move a manuscript to another unit (issue 6).
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if roles.is_reviewer(request.user) else (*fields, "unit")
+
+    def save_model(self, request, obj, form, change):
+        if not change and not roles.is_reviewer(request.user):
+            obj.unit = roles.unit_of(request.user)
+        super().save_model(request, obj, form, change)
+
 
 class ProofFileInline(admin.TabularInline):
     model = ProofFile
@@ -197,6 +211,47 @@ class PublicationAdmin(PublicationExchangeAdmin, ScopedAdmin):
     readonly_fields = ("status", "reviewer", "reviewed_at", "submitted_at", "created_by", "created_at",
                        "updated_at")
     inlines = [ProofFileInline]
+    actions = ["approve_selected", "reject_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        # Approved and submitted records are read-only to everyone but reviewers.
+        if obj is not None and obj.status not in services.EDITABLE and not roles.is_reviewer(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    # The actions call the same services as the review queue, so the checks (own unit, expected
+    # status) and the audit trail are the same whichever page a reviewer uses.
+    @admin.action(description="审核通过所选刊发记录", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        result = services.publication_bulk_approve(
+            publications=queryset.select_related("manuscript__unit", "outlet"), reviewer=request.user)
+        if result.approved:
+            self.message_user(request, f"已审核通过 {len(result.approved)} 条。", messages.SUCCESS)
+        for publication, reason in result.skipped:
+            self.message_user(request, f"「{publication.manuscript.title}」未通过：{reason}", messages.WARNING)
+
+    @admin.action(description="退回所选刊发记录（需填写原因）", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        # A rejection needs a reason: an intermediate page asks for it, then the service runs per record.
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for publication in queryset.select_related("manuscript__unit", "outlet"):
+                try:
+                    services.publication_reject(publication=publication, reviewer=request.user,
+                                                reason=form.cleaned_data["reason"])
+                except services.WorkflowError as exc:
+                    self.message_user(request, f"「{publication.manuscript.title}」未退回：{exc}", messages.WARNING)
+                else:
+                    rejected += 1
+            if rejected:
+                self.message_user(request, f"已退回 {rejected} 条。", messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/publicity/publication/reject_selected.html", {
+            **self.admin_site.each_context(request), "title": "退回所选刊发记录", "form": form,
+            "publications": queryset.select_related("manuscript__unit", "outlet"), "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="标题", ordering="manuscript__title")
     def title(self, obj):
@@ -216,12 +271,21 @@ class ProofFileAdmin(admin.ModelAdmin):
     list_display = ("original_name", "publication", "content_type", "size", "uploaded_by", "uploaded_at")
     search_fields = ("original_name", "sha256", "publication__manuscript__title")
     list_select_related = ("publication__manuscript", "publication__outlet", "uploaded_by")
-    readonly_fields = ("publication", "file", "original_name", "content_type", "size", "sha256",
-                       "uploaded_by", "uploaded_at")
+    fields = ("publication", "download", "original_name", "content_type", "size", "sha256", "uploaded_by",
+              "uploaded_at")
+    readonly_fields = fields
 
     def get_queryset(self, request):
         visible = Publication.objects.visible_to(request.user)
         return super().get_queryset(request).filter(publication__in=visible)
+
+    @admin.display(description="文件")
+    def download(self, obj):
+        # Proof files have no public URL: the link goes through the view that checks the user's unit.
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">下载 {}</a>', reverse("portal:proof", args=[obj.pk]), obj.original_name)
 
     def has_add_permission(self, request):
         return False
@@ -254,6 +318,15 @@ class MembershipAdmin(AuditedAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "unit__name")
     list_select_related = ("user", "unit")
     autocomplete_fields = ("user", "unit")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "text", "read")
+    list_filter = ("read",)
+    search_fields = ("text", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "text", "link", "created_at")
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from publicity.models import Notification
 from publicity.navigation import nav_items
 from publicity.roles import role_label, unit_of
 
@@ -11,4 +12,6 @@ def current(request):
         "current_unit": unit_of(user) if user.is_authenticated else None,
         "current_role": role_label(user),
         "nav_items": nav_items(request),
+        "unread_notifications": (Notification.objects.filter(user=user).unread().count()
+                                 if user.is_authenticated else 0),
     }

@@ -443,6 +443,33 @@ class AuditEvent(models.Model):
         raise ValueError("操作日志只能追加，不能删除。")
 
 
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read=False)
+
+
+class Notification(models.Model):
+    """A message shown in the app (reviewers: new submissions; officers: review outcomes)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name="接收人")
+    text = models.CharField("内容", max_length=300)
+    link = models.CharField("链接", max_length=300, blank=True)
+    read = models.BooleanField("已读", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read"], name="notification_user_read")]
+
+    def __str__(self):
+        return self.text
+
+
 class _AllUnits:
     """Sentinel returned by roles.unit_scope for users who see every unit."""
 

@@ -18,6 +18,10 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("公示异议", "scoring:objections", (roles.REVIEWER,)),
     ("奖励发放", "rewards:batches", (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER)),
     ("Excel 表格", "exchange", ALL),
+    ("录入稿件", "portal:record_create", (roles.OFFICER,)),
+    ("刊发记录", "portal:records", ALL),
+    ("审核队列", "portal:review_queue", (roles.REVIEWER,)),
+    ("通知", "portal:notifications", ALL),
 ]
 
 

@@ -9,11 +9,10 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.files.storage import storages as django_storages
 from django.core.management import call_command
 
 from publicity import roles
-from publicity.models import Manuscript, Membership, Outlet, ProofFile, Publication, Status, Unit
+from publicity.models import Manuscript, Membership, Outlet, Publication, Status, Unit
 
 
 @pytest.fixture(scope="session")
@@ -30,15 +29,9 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path, monkeypatch):
+def private_media(settings, tmp_path):
     """Proof files of each test go to a temporary folder, never to the developer's var/."""
-    storages = dict(settings.STORAGES)
-    storages["private"] = {**storages["private"], "OPTIONS": {"location": str(tmp_path / "private"),
-                                                             "base_url": None}}
-    settings.STORAGES = storages
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # A FileField calls its storage callable once, at import: point the proof field at the new storage too.
-    monkeypatch.setattr(ProofFile._meta.get_field("file"), "storage", django_storages["private"])
     return tmp_path / "private"
 
 

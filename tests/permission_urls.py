@@ -8,6 +8,12 @@ KWARGS = {
     **{name: (lambda world: {"pk": world["batch"].pk}) for name in (
         "rewards:batch_detail", "rewards:batch_xlsx", "rewards:batch_units_xlsx", "rewards:batch_confirm",
         "rewards:batch_discard")},
+    **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
+        "portal:record_detail", "portal:record_edit", "portal:record_submit", "portal:review_approve",
+        "portal:review_reject")},
+    "portal:reprint_create": lambda world: {"manuscript_pk": world["publication"].manuscript_id},
+    "portal:proof": lambda world: {"pk": world["proof"].pk},
+    "portal:proof_delete": lambda world: {"pk": world["proof"].pk},
 }
 
 

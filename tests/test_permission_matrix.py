@@ -49,6 +49,24 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "scoring:year_publicize": (NOBODY_, REVIEWERS),
     "scoring:year_close": (NOBODY_, REVIEWERS),
     "scoring:year_reopen": (NOBODY_, REVIEWERS),
+    # officer portal and review queue (the world's record is submitted, so nobody edits it: the edit
+    # and submit views answer its own officer with a message, everybody else is refused)
+    "portal:records": (LOGGED_IN, None),
+    "portal:record_create": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "portal:record_detail": (OWN_UNIT_READERS, None),
+    "portal:record_edit": (frozenset({"alice"}), frozenset({"alice"})),
+    "portal:record_submit": (NOBODY_, frozenset({"alice"})),
+    "portal:reprint_create": (frozenset({"alice"}), frozenset({"alice"})),
+    "portal:proof": (OWN_UNIT_READERS, None),
+    "portal:proof_delete": (NOBODY_, frozenset({"alice"})),
+    "portal:outlet_search": (LOGGED_IN, None),
+    "portal:duplicate_check": (frozenset({"alice", "bob"}), None),
+    "portal:review_queue": (REVIEWERS, None),
+    "portal:review_approve": (NOBODY_, REVIEWERS),
+    "portal:review_reject": (REVIEWERS, REVIEWERS),
+    "portal:review_bulk_approve": (NOBODY_, REVIEWERS),
+    "portal:notifications": (LOGGED_IN, None),
+    "portal:notification_read": (NOBODY_, LOGGED_IN),
     # Excel exchange (officers download their own unit's rows only; tested in tests/publicity)
     "exchange": (LOGGED_IN, None),
     "exchange_articles_template": (LOGGED_IN, None),
@@ -94,6 +112,7 @@ REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
     "auth.group": frozenset(),
     "publicity.membership": READ_ONLY,  # only the administrator assigns users to units
+    "publicity.notification": frozenset(),  # personal; the administrator may look into them
     # login lock-out records (django-axes) are the administrator's
     "axes.accessattempt": frozenset(),
     "axes.accesslog": frozenset(),
@@ -155,13 +174,19 @@ def world(make_publication, hanbin):
     from scoring.models import Objection
 
     objection = Objection.objects.create(year=2011, unit=hanbin, text="矩阵测试异议")
+    from django.core.files.base import ContentFile
+
+    from publicity.models import ProofFile
     from rewards.services import payout_batch_open
+
+    proof = ProofFile(publication=publication, original_name="版面.png", sha256="0" * 64, size=3)
+    proof.file.save("proof.png", ContentFile(b"png"), save=True)
 
     make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
 
     batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
-    return {"batch": batch, "publication": publication, "user": User.objects.create_user("matrix-user"), "unit": hanbin,
-            "objection": objection}
+    return {"batch": batch, "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
+            "user": User.objects.create_user("matrix-user")}
 
 
 def url_for(name: str, world) -> str:

@@ -51,6 +51,8 @@ def test_ui_speaks_chinese_in_shanghai_time():
 
 
 def test_proof_files_are_outside_every_public_url():
-    private = settings.STORAGES["private"]["OPTIONS"]
-    assert private["base_url"] is None
+    from django.core.files.storage import storages
+
+    with pytest.raises(ValueError, match="没有公开地址"):
+        storages["private"].url("proofs/x.png")
     assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))

@@ -56,8 +56,9 @@ VOLUME = {"county": (30, 62), "affiliated": (10, 24), "section": (4, 12)}
 def tiny_png(seed: int) -> bytes:
     """A real (small, valid) PNG, so proof downloads open in an image viewer."""
     width = height = 8
-    shade = seed % 200
-    raw = b"".join(b"\x00" + bytes([shade, 80, 120]) * width for _ in range(height))
+    # Every seed gives different pixels: equal proof files are flagged as likely duplicates (issue 6).
+    colour = bytes([seed % 200, (seed // 200) % 256, (seed // 51200) % 256])
+    raw = b"".join(b"\x00" + colour * width for _ in range(height))
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)

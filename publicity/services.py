@@ -1,0 +1,413 @@
+"""Writes of the review workflow: every state change of a publication happens here.
+
+DOMAIN §4: draft → submitted → approved | rejected (with a reason); a rejected record is corrected
+and resubmitted. Each transition is one conditional UPDATE (`filter(pk=..., status=expected)`), so
+two reviewers acting at once give exactly one transition; each is audited and notifies the people
+who must act next (zulip's rule: side effects in one obvious place).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from publicity import roles
+from publicity.audit import audit_record
+from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
+from publicity.proofs import CheckedProof, proof_check
+
+# Error messages (Chinese: they are shown to the user as they are).
+NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再录入。"
+NOT_OFFICER_MESSAGE = "只有本单位的信息宣传员可以录入和修改本单位的记录。"
+NOT_REVIEWER_MESSAGE = "只有审核员可以审核记录。"
+OWN_UNIT_MESSAGE = "不能审核本单位（{unit}）的记录，请由其他审核员审核。"
+READ_ONLY_MESSAGE = "该记录{status}，不能再修改。"
+REASON_REQUIRED_MESSAGE = "请填写退回原因，让信息宣传员知道要改什么。"
+STALE_MESSAGE = "该记录的状态已变为「{status}」（可能已有其他人处理），本次操作未执行。"
+IDENTITY_TAKEN_MESSAGE = "这篇稿件已登记过同一媒体、同一发表日期的刊发记录，请勿重复录入。"
+DUPLICATE_MESSAGE = "发现可能重复的记录，请核对后确认再提交。"
+
+EDITABLE = (Status.DRAFT, Status.REJECTED)
+
+MANUSCRIPT_FIELDS = ("title", "authors", "kind", "special_topic")
+PUBLICATION_FIELDS = ("outlet", "published_on", "front_headline", "page", "char_count", "url")
+
+
+class WorkflowError(Exception):
+    """A refused action; str(error) is the Chinese message for the user."""
+
+
+class PossibleDuplicate(WorkflowError):
+    def __init__(self, duplicates):
+        super().__init__(DUPLICATE_MESSAGE)
+        self.duplicates = duplicates
+
+
+# --- checks -----------------------------------------------------------------------------------------
+
+
+def _officer_unit(officer):
+    if not roles.has_role(officer, roles.OFFICER):
+        raise WorkflowError(NOT_OFFICER_MESSAGE)
+    unit = roles.unit_of(officer)
+    if unit is None:
+        raise WorkflowError(NO_UNIT_MESSAGE)
+    return unit
+
+
+def _check_officer_of(officer, publication: Publication) -> None:
+    if _officer_unit(officer).pk != publication.manuscript.unit_id:
+        raise WorkflowError(NOT_OFFICER_MESSAGE)
+
+
+def _check_reviewer_for(reviewer, publication: Publication) -> None:
+    if not roles.is_reviewer(reviewer):
+        raise WorkflowError(NOT_REVIEWER_MESSAGE)
+    unit = roles.unit_of(reviewer)
+    if unit is not None and unit.pk == publication.manuscript.unit_id:
+        raise WorkflowError(OWN_UNIT_MESSAGE.format(unit=unit.name))
+
+
+# --- duplicates -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Duplicate:
+    publication: Publication
+    reasons: list[str] = field(default_factory=list)
+
+
+SAME_IDENTITY = "同一单位、标题、媒体和发表日期"
+SAME_URL = "链接相同"
+SAME_PROOF = "凭证文件内容相同"
+
+
+def publication_duplicates_map(*, publications: Sequence[Publication]) -> dict[int, list[Duplicate]]:
+    """Likely duplicates of each publication, in three queries whatever the number of publications.
+
+    Likely duplicate (issue 6): same unit, title, outlet and date; or the same URL; or a proof file
+    with the same content (sha256). Every unit is searched: the same article claimed twice is the case
+    that matters most.
+    """
+    result: dict[int, dict[int, Duplicate]] = {p.pk: {} for p in publications}
+    if not publications:
+        return {}
+    ids = [p.pk for p in publications]
+    related = ("manuscript__unit", "outlet")
+
+    def add(pub_id: int, other: Publication, reason: str) -> None:
+        if other.pk == pub_id:
+            return
+        entry = result[pub_id].setdefault(other.pk, Duplicate(publication=other))
+        if reason not in entry.reasons:
+            entry.reasons.append(reason)
+
+    identities = {(p.manuscript.unit_id, p.manuscript.title.strip(), p.outlet_id, p.published_on): p.pk
+                  for p in publications}
+    same = (Publication.objects.filter(manuscript__unit__in={k[0] for k in identities},
+                                       manuscript__title__in={k[1] for k in identities},
+                                       outlet__in={k[2] for k in identities},
+                                       published_on__in={k[3] for k in identities})
+            .select_related(*related))
+    by_identity: dict[tuple, list[Publication]] = {}
+    for other in same:
+        key = (other.manuscript.unit_id, other.manuscript.title.strip(), other.outlet_id, other.published_on)
+        by_identity.setdefault(key, []).append(other)
+    for key, pub_id in identities.items():
+        for other in by_identity.get(key, []):
+            add(pub_id, other, SAME_IDENTITY)
+
+    urls = {p.url.strip(): [] for p in publications if p.url.strip()}
+    for p in publications:
+        if p.url.strip():
+            urls[p.url.strip()].append(p.pk)
+    if urls:
+        for other in Publication.objects.filter(url__in=list(urls)).select_related(*related):
+            for pub_id in urls.get(other.url.strip(), []):
+                add(pub_id, other, SAME_URL)
+
+    own_hashes = ProofFile.objects.filter(publication__in=ids).values_list("publication_id", "sha256")
+    by_hash: dict[str, set[int]] = {}
+    for pub_id, digest in own_hashes:
+        by_hash.setdefault(digest, set()).add(pub_id)
+    if by_hash:
+        for proof in (ProofFile.objects.filter(sha256__in=list(by_hash))
+                      .select_related(*(f"publication__{r}" for r in related), "publication")):
+            for pub_id in by_hash[proof.sha256]:
+                if proof.publication_id != pub_id:
+                    add(pub_id, proof.publication, SAME_PROOF)
+    return {pub_id: list(found.values()) for pub_id, found in result.items()}
+
+
+def publication_duplicates(*, publication: Publication) -> list[Duplicate]:
+    return publication_duplicates_map(publications=[publication])[publication.pk]
+
+
+def publication_duplicates_preview(*, unit, title: str, outlet, published_on, url: str = "",
+                                   exclude_pk: int | None = None) -> list[Duplicate]:
+    """Likely duplicates of a record still being typed (the entry form warns before it is saved)."""
+    draft = Publication(manuscript=Manuscript(unit=unit, title=title), outlet=outlet, published_on=published_on,
+                        url=url or "")
+    found = publication_duplicates_map(publications=[draft])[None]
+    return [d for d in found if d.publication.pk != exclude_pk]
+
+
+# --- notifications ----------------------------------------------------------------------------------
+
+
+def notification_send(*, users: Iterable, text: str, link: str = "") -> list[Notification]:
+    """In the app for every user, and by e-mail (after commit) to those with an address."""
+    users = [u for u in users if u.is_active]
+    notes = Notification.objects.bulk_create(
+        [Notification(user=user, text=text[:300], link=link) for user in users])
+    url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+    mails = [(f"【宣传工作考核系统】{text[:60]}", f"{text}\n\n{url}", None, [user.email])
+             for user in users if user.email]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return notes
+
+
+def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    notes = Notification.objects.filter(user=user, read=False)
+    if ids is not None:
+        notes = notes.filter(pk__in=list(ids))
+    return notes.update(read=True)
+
+
+def _reviewers():
+    return get_user_model().objects.filter(Q(groups__name=roles.REVIEWER), is_active=True).distinct()
+
+
+def _unit_officers(unit_id: int):
+    return get_user_model().objects.filter(groups__name=roles.OFFICER, membership__unit_id=unit_id,
+                                           is_active=True).distinct()
+
+
+def _link(publication: Publication) -> str:
+    return reverse("portal:record_detail", args=[publication.pk])
+
+
+# --- proofs -----------------------------------------------------------------------------------------
+
+
+def proof_file_add(*, publication: Publication, upload, uploaded_by, checked: CheckedProof | None = None) -> ProofFile:
+    checked = checked or proof_check(upload)
+    upload.seek(0)
+    proof = ProofFile(publication=publication, original_name=(upload.name or "凭证")[:200],
+                      content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                      uploaded_by=uploaded_by)
+    # The stored name is generated (proof_upload_to); only the detected extension is kept.
+    proof.file.save(f"proof.{checked.extension}", ContentFile(upload.read()), save=False)
+    proof.save()
+    audit_record(actor=uploaded_by, action="proof.add", target=proof, unit=publication.manuscript.unit,
+                 summary=f"上传凭证「{proof.original_name}」：{publication}",
+                 after={"publication": publication.pk, "sha256": proof.sha256, "size": proof.size})
+    return proof
+
+
+def proof_file_delete(*, proof: ProofFile, officer) -> None:
+    publication = proof.publication
+    _check_officer_of(officer, publication)
+    if publication.status not in EDITABLE:
+        raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
+    audit_record(actor=officer, action="proof.delete", target=proof, unit=publication.manuscript.unit,
+                 summary=f"删除凭证「{proof.original_name}」：{publication}",
+                 before={"publication": publication.pk, "sha256": proof.sha256})
+    proof.file.delete(save=False)
+    proof.delete()
+
+
+# --- create and edit (officers) ---------------------------------------------------------------------
+
+
+def _snapshot(obj, names: Sequence[str]) -> dict:
+    out = {}
+    for name in names:
+        value = getattr(obj, name + "_id" if name == "outlet" else name)
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+@transaction.atomic
+def publication_create(*, officer, publication_data: dict, manuscript_data: dict | None = None,
+                       manuscript: Manuscript | None = None, key_topics=None, proofs: Sequence = ()) -> Publication:
+    """A new draft publication of a new manuscript (manuscript_data) or of an existing one (a reprint).
+
+    The unit is the officer's own; status, reviewer and unit are never taken from the data.
+    """
+    unit = _officer_unit(officer)
+    if manuscript is None:
+        manuscript = Manuscript.objects.create(unit=unit, created_by=officer,
+                                               **{k: manuscript_data[k] for k in MANUSCRIPT_FIELDS})
+        if key_topics:
+            manuscript.key_topics.set(key_topics)
+        audit_record(actor=officer, action="manuscript.create", target=manuscript, unit=unit,
+                     summary=f"录入稿件「{manuscript.title}」", after=_snapshot(manuscript, MANUSCRIPT_FIELDS))
+    elif manuscript.unit_id != unit.pk:
+        raise WorkflowError(NOT_OFFICER_MESSAGE)
+    try:
+        with transaction.atomic():
+            publication = Publication.objects.create(manuscript=manuscript, status=Status.DRAFT, created_by=officer,
+                                                     **{k: publication_data[k] for k in PUBLICATION_FIELDS})
+    except IntegrityError as exc:
+        raise WorkflowError(IDENTITY_TAKEN_MESSAGE) from exc
+    audit_record(actor=officer, action="publication.create", target=publication, unit=unit,
+                 summary=f"录入刊发记录：{publication}", after={"status": Status.DRAFT.value,
+                                                         **_snapshot(publication, PUBLICATION_FIELDS)})
+    for upload in proofs:
+        proof_file_add(publication=publication, upload=upload, uploaded_by=officer)
+    return publication
+
+
+@transaction.atomic
+def publication_update(*, publication: Publication, officer, publication_data: dict,
+                       manuscript_data: dict | None = None, key_topics=None, proofs: Sequence = ()) -> Publication:
+    """Correct a draft or rejected record. Approved (and submitted) records are read-only to officers."""
+    _check_officer_of(officer, publication)
+    before = _snapshot(publication, PUBLICATION_FIELDS)
+    values = {k: publication_data[k] for k in PUBLICATION_FIELDS}
+    try:
+        with transaction.atomic():
+            updated = Publication.objects.filter(pk=publication.pk, status__in=EDITABLE).update(
+                updated_at=timezone.now(), **values)
+    except IntegrityError as exc:
+        raise WorkflowError(IDENTITY_TAKEN_MESSAGE) from exc
+    if not updated:
+        publication.refresh_from_db(fields=["status"])
+        raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
+    for name, value in values.items():
+        setattr(publication, name, value)
+    manuscript = publication.manuscript
+    if manuscript_data is not None and not manuscript_is_locked(publication=publication):
+        m_before = _snapshot(manuscript, MANUSCRIPT_FIELDS)
+        for name in MANUSCRIPT_FIELDS:
+            setattr(manuscript, name, manuscript_data[name])
+        manuscript.save()
+        if key_topics is not None:
+            manuscript.key_topics.set(key_topics)
+        before.update({f"manuscript.{k}": v for k, v in m_before.items()})
+    after = _snapshot(publication, PUBLICATION_FIELDS)
+    after.update({f"manuscript.{k}": v for k, v in _snapshot(manuscript, MANUSCRIPT_FIELDS).items()})
+    audit_record(actor=officer, action="publication.update", target=publication, unit=manuscript.unit,
+                 summary=f"修改刊发记录：{publication}",
+                 before={k: v for k, v in before.items() if after.get(k) != v},
+                 after={k: v for k, v in after.items() if before.get(k, v) != v})
+    for upload in proofs:
+        proof_file_add(publication=publication, upload=upload, uploaded_by=officer)
+    return publication
+
+
+def manuscript_is_locked(*, publication: Publication) -> bool:
+    """The manuscript's fields belong to every publication of it: once another one is under review or
+    approved, changing the title or kind would change a record the officer may no longer edit."""
+    return (publication.manuscript.publications.exclude(pk=publication.pk)
+            .filter(status__in=[Status.SUBMITTED, Status.APPROVED]).exists())
+
+
+# --- transitions ------------------------------------------------------------------------------------
+
+
+def _transition(*, publication: Publication, actor, expected: str, to: str, action: str, summary: str,
+                reason: str = "", **fields) -> Publication:
+    now = timezone.now()
+    updated = Publication.objects.filter(pk=publication.pk, status=expected).update(
+        status=to, updated_at=now, **fields)
+    if not updated:
+        current = Publication.objects.filter(pk=publication.pk).values_list("status", flat=True).first()
+        raise WorkflowError(STALE_MESSAGE.format(status=Status(current).label if current else "已删除"))
+    publication.status = to
+    for name, value in fields.items():
+        setattr(publication, name, value)
+    audit_record(actor=actor, action=action, target=publication, unit=publication.manuscript.unit,
+                 summary=f"{summary}：{publication}", before={"status": expected}, after={"status": to},
+                 reason=reason)
+    return publication
+
+
+@transaction.atomic
+def publication_submit(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
+    """draft → submitted. A likely duplicate stops the submission until the officer confirms it."""
+    _check_officer_of(officer, publication)
+    if not duplicates_confirmed:
+        duplicates = publication_duplicates(publication=publication)
+        if duplicates:
+            raise PossibleDuplicate(duplicates)
+    _transition(publication=publication, actor=officer, expected=Status.DRAFT, to=Status.SUBMITTED,
+                action="publication.submit", summary="提交审核", submitted_at=timezone.now())
+    _notify_reviewers(publication, "提交")
+    return publication
+
+
+@transaction.atomic
+def publication_resubmit(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
+    """rejected → submitted, after the officer corrected the record."""
+    _check_officer_of(officer, publication)
+    if not duplicates_confirmed:
+        duplicates = publication_duplicates(publication=publication)
+        if duplicates:
+            raise PossibleDuplicate(duplicates)
+    _transition(publication=publication, actor=officer, expected=Status.REJECTED, to=Status.SUBMITTED,
+                action="publication.resubmit", summary="修改后重新提交", submitted_at=timezone.now())
+    _notify_reviewers(publication, "重新提交")
+    return publication
+
+
+def _notify_reviewers(publication: Publication, verb: str) -> None:
+    unit = publication.manuscript.unit
+    reviewers = [u for u in _reviewers().select_related("membership")
+                 if getattr(getattr(u, "membership", None), "unit_id", None) != unit.pk]
+    notification_send(users=reviewers, link=_link(publication),
+                      text=f"{unit.name}{verb}了待审核记录：{publication.manuscript.title}（{publication.outlet.name}）")
+
+
+@transaction.atomic
+def publication_approve(*, publication: Publication, reviewer) -> Publication:
+    """submitted → approved. Only approved publications count (DOMAIN §4)."""
+    _check_reviewer_for(reviewer, publication)
+    _transition(publication=publication, actor=reviewer, expected=Status.SUBMITTED, to=Status.APPROVED,
+                action="publication.approve", summary="审核通过", reviewer=reviewer, reviewed_at=timezone.now())
+    notification_send(users=_unit_officers(publication.manuscript.unit_id), link=_link(publication),
+                      text=f"审核通过：{publication.manuscript.title}（{publication.outlet.name}）")
+    return publication
+
+
+@transaction.atomic
+def publication_reject(*, publication: Publication, reviewer, reason: str) -> Publication:
+    """submitted → rejected, with the reason the officer will read when correcting the record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(REASON_REQUIRED_MESSAGE)
+    _check_reviewer_for(reviewer, publication)
+    _transition(publication=publication, actor=reviewer, expected=Status.SUBMITTED, to=Status.REJECTED,
+                action="publication.reject", summary="退回修改", reason=reason, reviewer=reviewer,
+                reviewed_at=timezone.now(), reject_reason=reason)
+    notification_send(users=_unit_officers(publication.manuscript.unit_id), link=_link(publication),
+                      text=f"被退回：{publication.manuscript.title}（{publication.outlet.name}），原因：{reason}")
+    return publication
+
+
+@dataclass
+class BulkResult:
+    approved: list[Publication] = field(default_factory=list)
+    skipped: list[tuple[Publication, str]] = field(default_factory=list)
+
+
+def publication_bulk_approve(*, publications: Iterable[Publication], reviewer) -> BulkResult:
+    """Approve each record on its own (one conditional update each): one refusal does not undo the rest."""
+    result = BulkResult()
+    for publication in publications:
+        try:
+            publication_approve(publication=publication, reviewer=reviewer)
+        except WorkflowError as exc:
+            result.skipped.append((publication, str(exc)))
+        else:
+            result.approved.append(publication)
+    return result
