@@ -11,6 +11,9 @@ ALL = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMIN
 
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("首页", "home", ALL),
+    ("网站投稿", "reporting:contributions", ALL),
+    ("定期报送", "reporting:reports", (roles.OFFICER, roles.UNIT_HEAD)),
+    ("报送情况", "reporting:compliance", (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)),
 ]
 
 
