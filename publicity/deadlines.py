@@ -52,6 +52,10 @@ class Period:
         return f"{self.start:%Y-%m}" if self.kind == MONTHLY else f"{self.start.year}"
 
 
+def date_label(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def period_kind_for(unit_kind: str) -> str:
     return MONTHLY if unit_kind == "section" else ANNUAL
 

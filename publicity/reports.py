@@ -25,8 +25,8 @@ REPORTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
 ERR_NOT_OWN_UNIT = "只能为本单位报送。"
 ERR_NOT_OFFICER = "只有信息宣传员可以报送。"
 ERR_WRONG_PERIOD = "{unit}应报送{kind}，不能报送这一期。"
-ERR_NOT_OPEN = "{period}的报送从{opens:%Y年%m月%d日}起开放。"
-ERR_ALREADY_REPORTED = "{period}已于{at:%Y年%m月%d日}报送，不能重复报送。"
+ERR_NOT_OPEN = "{period}的报送从{opens}起开放。"
+ERR_ALREADY_REPORTED = "{period}已于{at}报送，不能重复报送。"
 ERR_NAME_REQUIRED = "请填写信息宣传员姓名。"
 ERR_PHONE_REQUIRED = "请填写联系电话。"
 
@@ -54,10 +54,10 @@ def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datet
     if period.kind != expected:
         raise ValidationError(ERR_WRONG_PERIOD.format(unit=unit.name, kind=deadlines.PERIOD_KIND_LABELS[expected]))
     if today < period.opens:
-        raise ValidationError(ERR_NOT_OPEN.format(period=period.label, opens=period.opens))
+        raise ValidationError(ERR_NOT_OPEN.format(period=period.label, opens=deadlines.date_label(period.opens)))
     existing = PeriodReport.objects.filter(unit=unit, period_kind=period.kind, period_start=period.start).first()
     if existing:
-        at = timezone.localtime(existing.submitted_at)
+        at = deadlines.date_label(timezone.localdate(existing.submitted_at))
         raise ValidationError(ERR_ALREADY_REPORTED.format(period=period.label, at=at))
     attachment_type = upload_content_type(attachment) if attachment is not None else ""
     publications = list(period_publications(unit=unit, period=period))
@@ -74,7 +74,7 @@ def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datet
         with transaction.atomic():
             report.save()
     except IntegrityError as exc:  # a second tab filed the same period a moment ago
-        raise ValidationError(ERR_ALREADY_REPORTED.format(period=period.label, at=timezone.localtime())) from exc
+        raise ValidationError(ERR_ALREADY_REPORTED.format(period=period.label, at="刚才")) from exc
     report.publications.set(publications)
     audit_record(actor=officer, action="report.submit", target=report, unit=unit,
                  summary=f"报送{period.label}{deadlines.PERIOD_KIND_LABELS[period.kind]}"
@@ -133,6 +133,13 @@ class UnitRow:
     roster: Cell
 
 
+def report_state(*, report, due: datetime.date, today: datetime.date) -> str:
+    """On time / late from the filing's stored flag; missing / pending from the due date."""
+    if report is not None:
+        return deadlines.LATE if report.is_late else deadlines.ON_TIME
+    return deadlines.compliance_state(due=due, today=today, submitted_on=None)
+
+
 def compliance_table(*, year: int, today: datetime.date) -> dict[str, list[UnitRow]]:
     """Per unit kind, a row per active unit: each period of the year and the roster, on time / late / missing."""
     units = list(Unit.objects.filter(is_active=True))
@@ -145,13 +152,8 @@ def compliance_table(*, year: int, today: datetime.date) -> dict[str, list[UnitR
         cells = []
         for period in deadlines.periods_of_year(unit.kind, year):
             report = reports.get((unit.id, period.kind, period.start))
-            submitted_on = timezone.localdate(report.submitted_at) if report else None
-            state = (deadlines.LATE if report.is_late else deadlines.ON_TIME) if report else \
-                deadlines.compliance_state(due=period.due, today=today, submitted_on=submitted_on)
-            cells.append(Cell(period, state, report))
-        roster = rosters.get(unit.id)
-        roster_state = ((deadlines.LATE if roster.is_late else deadlines.ON_TIME) if roster else
-                        deadlines.compliance_state(due=roster_due, today=today, submitted_on=None))
+            cells.append(Cell(period, report_state(report=report, due=period.due, today=today), report))
+        roster_state = report_state(report=rosters.get(unit.id), due=roster_due, today=today)
         table[unit.kind].append(UnitRow(unit, cells, Cell(None, roster_state)))
     return table
 
@@ -165,13 +167,14 @@ def reminder_items(*, unit: Unit, today: datetime.date, reported: set, rostered:
         if (unit.id, period.kind, period.start) in reported:
             continue
         when = "已逾期" if today > period.due else "即将到期"
-        items.append(f"{period.label}{deadlines.PERIOD_KIND_LABELS[period.kind]}：截止{period.due:%Y年%m月%d日}（{when}）")
+        name = f"{period.label}{deadlines.PERIOD_KIND_LABELS[period.kind]}"
+        items.append(f"{name}：截止{deadlines.date_label(period.due)}（{when}）")
     for year in deadlines.reminder_roster_years(today):
         if (unit.id, year) in rostered:
             continue
         due = deadlines.roster_due(year)
         when = "已逾期" if today > due else "即将到期"
-        items.append(f"{year}年信息宣传员名单：截止{due:%Y年%m月%d日}（{when}）")
+        items.append(f"{year}年信息宣传员名单：截止{deadlines.date_label(due)}（{when}）")
     return items
 
 

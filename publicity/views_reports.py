@@ -11,7 +11,7 @@ from django.utils import timezone
 from publicity import deadlines, roles
 from publicity.forms_reporting import ReportForm, RosterForm
 from publicity.models import OfficerRoster, PeriodReport, Unit
-from publicity.reports import compliance_table, period_publications, report_submit, roster_submit
+from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
 from publicity.views_contrib import _add_errors, private_file_response
 from publicity.xlsx import new_workbook, write_sheet, xlsx_response
 
@@ -49,9 +49,7 @@ def report_list(request):
     rows = []
     for period in deadlines.periods_of_year(unit.kind, year):
         report = reports.get(period.start)
-        state = deadlines.compliance_state(
-            due=period.due, today=today,
-            submitted_on=timezone.localdate(report.submitted_at) if report else None)
+        state = report_state(report=report, due=period.due, today=today)
         rows.append({"period": period, "report": report, "state": state,
                      "state_label": deadlines.COMPLIANCE_LABELS[state],
                      "can_file": report is None and period.opens <= today})
