@@ -46,7 +46,13 @@ def contribution_new(request):
     if unit is None:
         messages.error(request, "您的账号尚未分配单位，请联系管理员。")
         return redirect("reporting:contributions")
-    form = ContributionForm(request.POST or None, request.FILES or None, unit=unit)
+    # 修改后重新投稿: a returned contribution's text is offered again (the scan must be uploaded anew).
+    returned = contributions_for(request.user).filter(
+        pk=request.GET.get("from") if str(request.GET.get("from", "")).isdigit() else None,
+        status=WebsiteContribution.State.RETURNED).first()
+    initial = {field: getattr(returned, field) for field in ("title", "body", "authors", "kind", "is_major",
+                                                              "signed_by", "first_published_url")} if returned else {}
+    form = ContributionForm(request.POST or None, request.FILES or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,7 +66,7 @@ def contribution_new(request):
         else:
             messages.success(request, "投稿已提交，等待市局采编。")
             return redirect("reporting:contribution", pk=contribution.pk)
-    return render(request, "publicity/contributions/new.html", {"form": form, "unit": unit})
+    return render(request, "publicity/contributions/new.html", {"form": form, "unit": unit, "returned": returned})
 
 
 @roles.role_required(*SEE)
@@ -68,8 +74,11 @@ def contribution_detail(request, pk):
     contribution = get_object_or_404(contributions_for(request.user), pk=pk)
     can_review = (roles.is_reviewer(request.user) and contribution.status == WebsiteContribution.State.SUBMITTED
                   and roles.unit_of(request.user) != contribution.unit)
+    can_resubmit = (contribution.status == WebsiteContribution.State.RETURNED
+                    and roles.has_role(request.user, roles.OFFICER)
+                    and roles.unit_of(request.user) == contribution.unit)
     return render(request, "publicity/contributions/detail.html", {
-        "contribution": contribution, "can_review": can_review,
+        "contribution": contribution, "can_review": can_review, "can_resubmit": can_resubmit,
         "publish_form": PublishForm(initial={"title": contribution.title, "body": contribution.body,
                                              "published_on": timezone.localdate()}) if can_review else None,
         "return_form": ReturnForm() if can_review else None,

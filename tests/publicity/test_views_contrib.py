@@ -140,3 +140,34 @@ def test_the_list_page_takes_a_bounded_number_of_queries(client, alice, rita, ha
     with django_assert_max_num_queries(12):
         response = client.get(reverse("reporting:contributions"))
     assert response.status_code == 200 and "投稿1" in response.content.decode()
+
+
+def test_a_returned_contribution_can_be_resubmitted_with_its_text_and_the_reason_in_view(client, alice, rita,
+                                                                                          hanbin):
+    from publicity.contributions import contribution_return
+
+    contribution = make_contribution(alice, hanbin, title="要修改的投稿")
+    contribution_return(contribution=contribution, reviewer=rita, reason="请补充活动时间。")
+    client.force_login(alice)
+    detail = client.get(reverse("reporting:contribution", args=[contribution.pk])).content.decode()
+    assert "修改后重新投稿" in detail
+    page = client.get(reverse("reporting:contribution_new") + f"?from={contribution.pk}").content.decode()
+    assert 'value="要修改的投稿"' in page and "请补充活动时间。" in page
+
+
+def test_bob_cannot_prefill_from_hanbins_returned_contribution(client, alice, bob, rita, hanbin):
+    from publicity.contributions import contribution_return
+
+    contribution = make_contribution(alice, hanbin, title="汉滨区的投稿")
+    contribution_return(contribution=contribution, reviewer=rita, reason="保密原因")
+    client.force_login(bob)
+    page = client.get(reverse("reporting:contribution_new") + f"?from={contribution.pk}").content.decode()
+    assert "汉滨区的投稿" not in page and "保密原因" not in page
+
+
+def test_a_unit_head_reads_the_units_contributions_but_cannot_submit(client, alice, hank, hanbin):
+    make_contribution(alice, hanbin, title="汉滨区的投稿")
+    client.force_login(hank)
+    page = client.get(reverse("reporting:contributions")).content.decode()
+    assert "汉滨区的投稿" in page and "新建投稿" not in page
+    assert client.get(reverse("reporting:contribution_new")).status_code == 403
