@@ -201,12 +201,13 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
                 + "\n".join(f"· {item}" for item in items)
                 + "\n\n（逾期报送仍可提交，系统将标记为逾期。）\n")
         try:
+            # The log and the mail together: a mail that fails leaves no log, so the next run tries again.
             with transaction.atomic():
                 log = ReminderLog.objects.create(unit=unit, sent_on=today, recipients=", ".join(officers[unit.id]),
                                                  items="\n".join(items))
+                send_mail(f"【报送提醒】{unit.name}：{len(items)}项报送待办", body, None, officers[unit.id])
         except IntegrityError:  # another run of the command got there first today
             continue
-        send_mail(f"【报送提醒】{unit.name}：{len(items)}项报送待办", body, None, officers[unit.id])
         audit_record(actor=None, action="report.remind", target=log, unit=unit,
                      summary=f"发送报送提醒：{unit.name}（{len(items)}项）", after={"items": items})
         sent.append(log)

@@ -153,3 +153,38 @@ def test_send_reminders_rejects_a_bad_date():
 
     with pytest.raises(CommandError, match="日期格式不正确"):
         call_command("send_reminders", "--today", "2011/12/23")
+
+
+def test_a_failed_mail_leaves_no_log_so_the_next_run_tries_again(alice, settings, monkeypatch):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr("publicity.reports.send_mail", broken)
+    with pytest.raises(OSError):
+        reminders_send(today=D(2011, 12, 23))
+    assert not ReminderLog.objects.exists()
+    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert len(reminders_send(today=D(2011, 12, 23))) == 1
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_report_submit_takes_a_bounded_number_of_queries(alice, hanbin, make_publication, count,
+                                                         django_assert_max_num_queries):
+    for i in range(count):
+        make_publication(hanbin, title=f"稿件{i}", published_on=D(2011, 1 + i % 12, 1))
+    with django_assert_max_num_queries(12):
+        report = report_submit(unit=hanbin, period=deadlines.annual_period(2011), officer=alice,
+                               today=D(2011, 12, 20))
+    assert report.publications.count() == count
+
+
+@pytest.mark.parametrize("units", [1, 10])
+def test_reminders_take_a_bounded_number_of_queries(units, settings, django_assert_max_num_queries):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for unit in Unit.objects.filter(kind="county")[:units]:
+        make_user(f"officer{unit.pk}", "信息宣传员", unit.name, email=f"o{unit.pk}@example.com")
+    with django_assert_max_num_queries(5 + 4 * units):  # reads up front, then writes per e-mail
+        assert len(reminders_send(today=D(2011, 12, 23))) == units
