@@ -18,4 +18,5 @@ urlpatterns = [
     path("reports/<int:pk>/attachment/", views_reports.report_attachment, name="report_attachment"),
     path("roster/", views_reports.roster, name="roster"),
     path("compliance/", views_reports.compliance, name="compliance"),
+    path("compliance.xlsx", views_reports.compliance_export, name="compliance_export"),
 ]

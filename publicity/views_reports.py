@@ -150,3 +150,21 @@ def compliance(request):
         "roster_due": deadlines.roster_due(year), "annual_due": deadlines.annual_period(year).due,
     })
 
+
+
+@roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
+def compliance_export(request):
+    """The compliance table as .xlsx: one sheet per unit kind."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    table = compliance_table(year=year, today=today)
+    workbook = new_workbook()
+    for kind, label in Unit.Kind.choices:
+        rows = table[kind]
+        if not rows:
+            continue
+        periods = [cell.period.label for cell in rows[0].cells]
+        write_sheet(workbook.create_sheet(label), ["单位", *periods, "信息宣传员名单"],
+                    [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
+                    title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
+    return xlsx_response(workbook, f"{year}年定期报送情况.xlsx")

@@ -160,3 +160,18 @@ def test_reports_pages_are_in_the_navigation_by_role(client, alice, rita):
     client.force_login(rita)
     body = client.get("/").content.decode()
     assert "报送情况" in body and "定期报送" not in body
+
+
+def test_the_compliance_table_exports_to_excel_for_reviewers_only(client, rita, alice, hanbin, on_day):
+    on_day(D(2011, 12, 26))
+    report_submit(unit=hanbin, period=deadlines.annual_period(2011), officer=alice, today=D(2011, 12, 20))
+    client.force_login(alice)
+    assert client.get(reverse("reporting:compliance_export")).status_code == 403
+    client.force_login(rita)
+    response = client.get(reverse("reporting:compliance_export") + "?year=2011")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["县区", "机关科室", "局属单位"]
+    counties = list(workbook["县区"].values)
+    assert counties[1] == ("单位", "2011年度", "信息宣传员名单")
+    assert counties[2] == ("汉滨区", "按时报送", "未报送")
+    assert list(workbook["机关科室"].values)[1][1:3] == ("2011年1月", "2011年2月")
