@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from publicity.audit import audit_record
 from publicity.models import Manuscript, Outlet, Publication, Status, WebsiteContribution
-from publicity.roles import OFFICER, has_role, is_reviewer, unit_of, unit_scope
+from publicity.roles import OFFICER, has_role, is_reviewer, unit_of
 
 # D9: what the bureau website is called in the outlet table.
 BUREAU_WEBSITE = "局网站"
@@ -71,8 +71,7 @@ def _snapshot(contribution: WebsiteContribution) -> dict:
 
 @transaction.atomic
 def contribution_submit(*, officer, unit, title: str, body: str, scan, authors: str = "", kind: str = "news",
-                        is_major: bool = False, signed_by: str, first_published_url: str = "",
-                        now: datetime.datetime | None = None) -> WebsiteContribution:
+                        is_major: bool = False, signed_by: str, first_published_url: str = "") -> WebsiteContribution:
     if not (officer.is_superuser or has_role(officer, OFFICER)):
         raise PermissionDenied(ERR_NOT_OFFICER)
     if not officer.is_superuser and unit_of(officer) != unit:
@@ -99,7 +98,7 @@ def contribution_submit(*, officer, unit, title: str, body: str, scan, authors: 
         unit=unit, title=title.strip(), body=body.strip(), authors=authors.strip(), kind=kind, is_major=is_major,
         signed_by=signed_by.strip(), first_published_url=first_published_url.strip(),
         scan_name=(getattr(scan, "name", "") or "扫描件")[:200], scan_content_type=content_type,
-        scan_size=scan.size, submitted_by=officer, submitted_at=now or timezone.now(),
+        scan_size=scan.size, submitted_by=officer, submitted_at=timezone.now(),
     )
     contribution.approval_scan.save(contribution.scan_name, scan, save=False)
     contribution.save()
@@ -180,8 +179,3 @@ def contribution_publish(*, contribution: WebsiteContribution, reviewer, title: 
 def contributions_for(user):
     """The contributions a user may see, newest first, ready for a list page."""
     return WebsiteContribution.objects.visible_to(user).select_related("unit", "submitted_by", "reviewer")
-
-
-def can_see_unit(user, unit) -> bool:
-    scope = unit_scope(user)
-    return not isinstance(scope, list) or unit in scope

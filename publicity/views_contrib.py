@@ -79,6 +79,8 @@ def contribution_detail(request, pk):
                     and roles.unit_of(request.user) == contribution.unit)
     return render(request, "publicity/contributions/detail.html", {
         "contribution": contribution, "can_review": can_review, "can_resubmit": can_resubmit,
+        "own_unit_note": (roles.is_reviewer(request.user) and not can_review
+                          and contribution.status == WebsiteContribution.State.SUBMITTED),
         "publish_form": PublishForm(initial={"title": contribution.title, "body": contribution.body,
                                              "published_on": timezone.localdate()}) if can_review else None,
         "return_form": ReturnForm() if can_review else None,

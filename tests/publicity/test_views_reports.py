@@ -175,3 +175,14 @@ def test_the_compliance_table_exports_to_excel_for_reviewers_only(client, rita, 
     assert counties[1] == ("单位", "2011年度", "信息宣传员名单")
     assert counties[2] == ("汉滨区", "按时报送", "未报送")
     assert list(workbook["机关科室"].values)[1][1:3] == ("2011年1月", "2011年2月")
+
+
+def test_a_unit_head_reads_the_units_periods_but_cannot_file(client, hank, on_day):
+    on_day(D(2011, 12, 20))
+    client.force_login(hank)
+    page = client.get(reverse("reporting:reports")).content.decode()
+    assert "汉滨区" in page and "2011年度" in page
+    assert reverse("reporting:report_new", args=["2011"]) not in page
+    assert client.post(reverse("reporting:report_new", args=["2011"]), {"note": "x"}).status_code == 403
+    assert client.get(reverse("reporting:roster")).status_code == 403
+    assert not PeriodReport.objects.exists()
