@@ -19,7 +19,7 @@ SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMIN
 PAGE_SIZE = 30
 
 
-def _add_errors(form, exc: ValidationError) -> None:
+def add_service_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -62,7 +62,7 @@ def contribution_new(request):
                                                signed_by=data["signed_by"],
                                                first_published_url=data["first_published_url"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "投稿已提交，等待市局采编。")
             return redirect("reporting:contribution", pk=contribution.pk)
@@ -96,7 +96,7 @@ def contribution_publish_view(request, pk):
         try:
             contribution_publish(contribution=contribution, reviewer=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已发布到局网站，并生成已通过的刊发记录。")
             return redirect("reporting:contribution", pk=pk)
@@ -114,7 +114,7 @@ def contribution_return_view(request, pk):
         try:
             contribution_return(contribution=contribution, reviewer=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已退回投稿单位。")
             return redirect("reporting:contribution", pk=pk)

@@ -12,7 +12,7 @@ from publicity import deadlines, roles
 from publicity.forms_reporting import ReportForm, RosterForm
 from publicity.models import OfficerRoster, PeriodReport, Unit
 from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
-from publicity.views_contrib import _add_errors, private_file_response
+from publicity.views_contrib import add_service_errors, private_file_response
 from publicity.xlsx import new_workbook, write_sheet, xlsx_response
 
 UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
@@ -74,7 +74,7 @@ def report_new(request, key):
             report = report_submit(unit=unit, period=period, officer=request.user, today=today,
                                    note=form.cleaned_data["note"], attachment=form.cleaned_data["attachment"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{period.label}已报送{'（逾期）' if report.is_late else ''}。")
             return redirect("reporting:report", pk=report.pk)
@@ -129,7 +129,7 @@ def roster(request):
         try:
             roster_submit(unit=unit, year=today.year, officer=request.user, today=today, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{today.year}年信息宣传员名单已报送。")
             return redirect("reporting:reports")
