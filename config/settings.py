@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "publicity.context_processors.current",
             ],
+            "builtins": ["publicity.templatetags.people"],
         },
     },
 ]

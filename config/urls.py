@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("scoring/", include("scoring.urls")),
     path("rewards/", include("rewards.urls")),
+    path("reporting/", include("publicity.urls_reporting")),
     path("", include("publicity.urls")),
     path("", include("publicity.portal_urls")),
 ]

@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.outlet": _VIEW,
         "publicity.unit": _VIEW,
         "publicity.quota": _VIEW,
+        "publicity.websitecontribution": ("add", "view"),
+        "publicity.periodreport": ("add", "view"),
+        "publicity.officerroster": ("add", "change", "view"),
     },
     UNIT_HEAD: {
         "publicity.manuscript": _VIEW,
@@ -78,6 +81,10 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rewards.rewardbudget": _ALL,
         "rewards.payoutbatch": _VIEW,
         "rewards.payoutline": _VIEW,
+        "publicity.websitecontribution": _VIEW,
+        "publicity.periodreport": _VIEW,
+        "publicity.officerroster": _VIEW,
+        "publicity.reminderlog": _VIEW,
     },
     ADMINISTRATOR: {
         "auth.user": _ALL,

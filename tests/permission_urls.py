@@ -14,6 +14,12 @@ KWARGS = {
     "portal:reprint_create": lambda world: {"manuscript_pk": world["publication"].manuscript_id},
     "portal:proof": lambda world: {"pk": world["proof"].pk},
     "portal:proof_delete": lambda world: {"pk": world["proof"].pk},
+    **{name: (lambda world: {"pk": world["contribution"].pk}) for name in (
+        "reporting:contribution", "reporting:contribution_scan", "reporting:contribution_publish",
+        "reporting:contribution_return")},
+    **{name: (lambda world: {"pk": world["report"].pk}) for name in (
+        "reporting:report", "reporting:report_export", "reporting:report_attachment")},
+    "reporting:report_new": lambda world: {"key": "2011"},
 }
 
 

@@ -67,6 +67,21 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "portal:review_bulk_approve": (NOBODY_, REVIEWERS),
     "portal:notifications": (LOGGED_IN, None),
     "portal:notification_read": (NOBODY_, LOGGED_IN),
+    # bureau-website contributions and periodic reports
+    "reporting:contributions": (LOGGED_IN, None),
+    "reporting:contribution_new": (frozenset({"alice", "bob", "superuser"}), frozenset({"alice", "bob", "superuser"})),
+    "reporting:contribution": (OWN_UNIT_READERS, None),
+    "reporting:contribution_scan": (OWN_UNIT_READERS, None),
+    "reporting:contribution_publish": (NOBODY_, REVIEWERS),
+    "reporting:contribution_return": (NOBODY_, REVIEWERS),
+    "reporting:reports": (frozenset({"alice", "bob", "hank", "superuser"}), None),  # superuser: to compliance
+    "reporting:report_new": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:report": (OWN_UNIT_READERS, None),
+    "reporting:report_export": (OWN_UNIT_READERS, None),
+    "reporting:report_attachment": (OWN_UNIT_READERS, None),
+    "reporting:roster": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:compliance": (REVIEWERS_LEADERS, None),
+    "reporting:compliance_export": (REVIEWERS_LEADERS, None),
     # Excel exchange (officers download their own unit's rows only; tested in tests/publicity)
     "exchange": (LOGGED_IN, None),
     "exchange_articles_template": (LOGGED_IN, None),
@@ -104,6 +119,11 @@ NOBODY: dict[str, frozenset[str]] = {
     "scoring.objection": frozenset({"add", "delete"}),
     "rewards.payoutbatch": frozenset({"add", "delete"}),
     "rewards.payoutline": frozenset({"add", "delete"}),
+    # contributions, reports and rosters change only through their pages; the admin only reads them
+    "publicity.websitecontribution": frozenset({"add", "delete"}),
+    "publicity.periodreport": frozenset({"add", "delete"}),
+    "publicity.officerroster": frozenset({"add", "delete"}),
+    "publicity.reminderlog": frozenset({"add", "delete"}),
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
@@ -185,7 +205,20 @@ def world(make_publication, hanbin):
     make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
 
     batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
-    return {"batch": batch, "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
+    from django.utils import timezone
+
+    from publicity.models import PeriodReport, WebsiteContribution
+
+    contribution = WebsiteContribution(unit=hanbin, title="矩阵测试投稿", body="正文", signed_by="科长",
+                                       scan_name="签批.pdf", scan_content_type="application/pdf",
+                                       submitted_at=timezone.now())
+    contribution.approval_scan.save("scan.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    report = PeriodReport(unit=hanbin, period_kind="annual", period_start=datetime.date(2011, 1, 1),
+                          period_end=datetime.date(2011, 12, 31), due_on=datetime.date(2011, 12, 25),
+                          submitted_at=timezone.now(), attachment_name="明细表.xlsx")
+    report.attachment.save("a.xlsx", ContentFile(b"PK"), save=True)
+    return {"batch": batch, "contribution": contribution, "report": report, "proof": proof,
+            "publication": publication, "unit": hanbin, "objection": objection,
             "user": User.objects.create_user("matrix-user")}
 
 

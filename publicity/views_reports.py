@@ -1,0 +1,170 @@
+"""Periodic report pages (D10): the unit's periods and reports, filing a report, the officer roster,
+and the reviewers' compliance page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from publicity import deadlines, roles
+from publicity.forms_reporting import ReportForm, RosterForm
+from publicity.models import OfficerRoster, PeriodReport, Unit
+from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
+from publicity.views_contrib import add_service_errors, private_file_response
+from publicity.xlsx import new_workbook, write_sheet, xlsx_response
+
+UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
+SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
+
+# DOMAIN §10: the article detail table (附件2), so a report's export can be imported like any other.
+DETAIL_HEADERS = ["单位", "标题", "作者", "媒体", "稿件类型", "版面", "字数", "发表日期", "专项", "链接", "审核状态"]
+
+
+def _year(request, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def _own_unit(request) -> Unit:
+    unit = roles.unit_of(request.user)
+    if unit is None:
+        raise Http404("您的账号尚未分配单位，请联系管理员。")
+    return unit
+
+
+@roles.role_required(*UNIT_PAGES)
+def report_list(request):
+    if roles.unit_of(request.user) is None and roles.sees_all_units(request.user):
+        return redirect("reporting:compliance")
+    unit = _own_unit(request)
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    reports = {r.period_start: r for r in PeriodReport.objects.visible_to(request.user).filter(
+        unit=unit, period_start__year=year).annotate(n_publications=Count("publications"))}
+    rows = []
+    for period in deadlines.periods_of_year(unit.kind, year):
+        report = reports.get(period.start)
+        state = report_state(report=report, due=period.due, today=today)
+        rows.append({"period": period, "report": report, "state": state,
+                     "state_label": deadlines.COMPLIANCE_LABELS[state],
+                     "can_file": report is None and period.opens <= today})
+    roster = OfficerRoster.objects.visible_to(request.user).filter(unit=unit, year=year).first()
+    return render(request, "publicity/reports/list.html", {
+        "unit": unit, "year": year, "rows": rows, "roster": roster, "roster_due": deadlines.roster_due(year),
+        "is_officer": roles.has_role(request.user, roles.OFFICER),
+        "kind_label": deadlines.PERIOD_KIND_LABELS[deadlines.period_kind_for(unit.kind)],
+    })
+
+
+@roles.role_required(roles.OFFICER, superuser=False)
+def report_new(request, key):
+    unit = _own_unit(request)
+    period = deadlines.period_from_key(unit.kind, key)
+    if period is None:
+        raise Http404("没有这一报送期。")
+    today = timezone.localdate()
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_submit(unit=unit, period=period, officer=request.user, today=today,
+                                   note=form.cleaned_data["note"], attachment=form.cleaned_data["attachment"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{period.label}已报送{'（逾期）' if report.is_late else ''}。")
+            return redirect("reporting:report", pk=report.pk)
+    return render(request, "publicity/reports/new.html", {
+        "unit": unit, "period": period, "form": form, "today": today,
+        "late": deadlines.is_late(today, period.due),
+        "publications": period_publications(unit=unit, period=period),
+    })
+
+
+@roles.role_required(*SEE)
+def report_detail(request, pk):
+    report = get_object_or_404(PeriodReport.objects.visible_to(request.user).select_related("unit", "submitted_by"),
+                               pk=pk)
+    publications = report.publications.select_related("manuscript", "outlet").order_by("published_on", "id")
+    return render(request, "publicity/reports/detail.html", {"report": report, "publications": publications})
+
+
+@roles.role_required(*SEE)
+def report_export(request, pk):
+    """The report's detail table (明细表) as .xlsx, in the columns of 附件2."""
+    report = get_object_or_404(PeriodReport.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    publications = report.publications.select_related("manuscript", "outlet").order_by("published_on", "id")
+    rows = [[report.unit.name, p.manuscript.title, p.manuscript.authors, p.outlet.name,
+             p.manuscript.get_kind_display(), p.placement_label, p.char_count, p.published_on,
+             p.manuscript.get_special_topic_display() if p.manuscript.special_topic else "", p.url,
+             p.get_status_display()] for p in publications]
+    workbook = new_workbook()
+    title = f"{report.unit.name}{report.period.label}{report.get_period_kind_display()}稿件明细表"
+    write_sheet(workbook.create_sheet("稿件明细表"), DETAIL_HEADERS, rows, title=title)
+    return xlsx_response(workbook, f"{title}.xlsx")
+
+
+@roles.role_required(*SEE)
+def report_attachment(request, pk):
+    report = get_object_or_404(PeriodReport.objects.visible_to(request.user), pk=pk)
+    if not report.attachment:
+        raise Http404("这份报送没有附件。")
+    return private_file_response(report.attachment, report.attachment_name, report.attachment_content_type)
+
+
+@roles.role_required(roles.OFFICER, superuser=False)
+def roster(request):
+    unit = _own_unit(request)
+    today = timezone.localdate()
+    current = OfficerRoster.objects.visible_to(request.user).filter(unit=unit, year=today.year).first()
+    membership = getattr(request.user, "membership", None)
+    initial = ({"officer_name": current.officer_name, "phone": current.phone} if current else
+               {"officer_name": request.user.get_full_name(), "phone": membership.phone if membership else ""})
+    form = RosterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster_submit(unit=unit, year=today.year, officer=request.user, today=today, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{today.year}年信息宣传员名单已报送。")
+            return redirect("reporting:reports")
+    return render(request, "publicity/reports/roster.html", {
+        "unit": unit, "year": today.year, "form": form, "current": current,
+        "due": deadlines.roster_due(today.year), "late": deadlines.is_late(today, deadlines.roster_due(today.year)),
+    })
+
+
+@roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
+def compliance(request):
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    table = compliance_table(year=year, today=today)
+    groups = [(label, table[kind]) for kind, label in Unit.Kind.choices if table[kind]]
+    return render(request, "publicity/reports/compliance.html", {
+        "year": year, "groups": groups, "months": range(1, 13), "today": today,
+        "roster_due": deadlines.roster_due(year), "annual_due": deadlines.annual_period(year).due,
+    })
+
+
+
+@roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
+def compliance_export(request):
+    """The compliance table as .xlsx: one sheet per unit kind."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    table = compliance_table(year=year, today=today)
+    workbook = new_workbook()
+    for kind, label in Unit.Kind.choices:
+        rows = table[kind]
+        if not rows:
+            continue
+        periods = [cell.period.label for cell in rows[0].cells]
+        write_sheet(workbook.create_sheet(label), ["单位", *periods, "信息宣传员名单"],
+                    [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
+                    title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
+    return xlsx_response(workbook, f"{year}年定期报送情况.xlsx")
