@@ -76,7 +76,9 @@ def sqlite_database(path: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
         },
-        "TEST": {"NAME": str(path.with_name(path.stem + "_test.sqlite3"))},
+        # A file (not :memory:) so that tests see WAL and real locking; one per test process, so that two
+        # test runs in one checkout never share (and destroy) each other's database.
+        "TEST": {"NAME": str(path.with_name(f"{path.stem}_test_{os.getpid()}.sqlite3"))},
     }
 
 

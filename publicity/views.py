@@ -25,13 +25,13 @@ from publicity.models import (
     Outlet,
     ProofFile,
     Publication,
-    Quota,
     Status,
 )
 from publicity.proofs import IMAGE_TYPES, INLINE_TYPES
 from publicity.roles import role_label, role_required, unit_of
 from publicity.text import normalize_name
 from publicity.years import year_from_request
+from scoring.services import assess_year
 
 ALL_ROLES = roles.ROLES
 RECORDS_PER_PAGE = 25
@@ -81,7 +81,9 @@ def home(request):
         "year": year,
         "role": role_label(user),
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
-        "quotas": Quota.objects.for_year(year).filter(unit=unit) if unit else [],
+        # The unit's progress toward each quota line: the same figures as the scoring pages (an estimate
+        # if the year ended today), so officers and the assessment never disagree.
+        "progress": None,
         "is_officer": roles.has_role(user, roles.OFFICER),
         "is_reviewer": roles.is_reviewer(user),
     }
@@ -91,6 +93,8 @@ def home(request):
         context["waiting_count"] = counts.get(Status.SUBMITTED.value, 0)
         context["oldest_submitted"] = waiting.aggregate(oldest=Min("submitted_at"))["oldest"]
     else:
+        if unit:
+            context["progress"] = next(iter(assess_year(year=year, units=[unit])), None)
         context["recent"] = visible.select_related(*_RECORD_RELATED).order_by("-updated_at", "-id")[:8]
         context["rejected"] = visible.filter(status=Status.REJECTED).select_related(*_RECORD_RELATED)[:10]
     return render(request, "publicity/home.html", context)

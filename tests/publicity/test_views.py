@@ -30,3 +30,13 @@ def test_the_start_page_shows_the_latest_year_with_quotas(client, alice):
     client.force_login(alice)
     assert "2011年度宣传工作" in client.get("/").content.decode()
     assert "2012年度宣传工作" in client.get("/?year=2012").content.decode()
+
+
+def test_an_officer_sees_the_units_progress_toward_each_quota_line(client, alice, make_publication, hanbin):
+    for i in range(3):
+        make_publication(hanbin, title=f"进度{i}")
+    client.force_login(alice)
+    body = client.get("/?year=2011").content.decode()
+    assert "本单位2011年任务进度" in body
+    assert "3/40" in body  # 市级及以上媒体新闻稿件: 3 approved of 40
+    assert "还差 37 篇市级及以上媒体新闻稿件" in body
