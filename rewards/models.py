@@ -265,3 +265,37 @@ class PayoutLine(models.Model):
         if PayoutBatch.objects.filter(pk=self.batch_id, status=PayoutBatch.State.CONFIRMED).exists():
             raise ValidationError(ERR_BATCH_CONFIRMED)
         return super().delete(*args, **kwargs)
+
+
+class RewardSnapshot(models.Model):
+    """One manuscript's reward of a closed year, frozen at the year close (DOMAIN.md §9).
+
+    Names are copied so that the figures stay as they were at the close, whatever changes later.
+    """
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    sheet = models.ForeignKey(RateSheet, on_delete=models.PROTECT, related_name="snapshots", verbose_name="奖励标准")
+    manuscript = models.ForeignKey(Manuscript, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="reward_snapshots", verbose_name="稿件")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reward_snapshots", verbose_name="单位")
+    unit_name = models.CharField("单位名称（结算时）", max_length=100)
+    title = models.CharField("标题（结算时）", max_length=300)
+    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="最高等次媒体")
+    outlet_name = models.CharField("媒体名称（结算时）", max_length=100)
+    amount = _money("奖励金额（元）")
+    is_collective = models.BooleanField("集体稿件", default=False)
+    recipients = models.JSONField("领取人", default=list, help_text="[{\"name\": 姓名, \"amount\": \"金额\"}]")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "年度奖励结算快照"
+        verbose_name_plural = "年度奖励结算快照"
+        ordering = ["year", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "manuscript"], name="rewardsnapshot_year_manuscript_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="rewardsnapshot_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 · {self.unit_name} · {self.title} · {self.amount}元"

@@ -19,7 +19,8 @@ from django.utils import timezone
 from publicity.audit import audit_record
 from publicity.models import Publication
 from rewards import rates
-from rewards.models import PayoutBatch, PayoutLine, RateSheet, RewardBudget
+from rewards.models import PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
+from scoring.services import year_is_closed
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
 ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
@@ -90,7 +91,12 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
     D7: the amount is the best rate up to the end of the year (or `up_to`) minus the best rate up
     to the end of the year before. A unit's own sheet pays only the unit's own manuscripts.
     Queries: the sheet (5) and one for the publications, whatever the number of manuscripts.
+    A closed year (DOMAIN.md §9) reports the figures frozen at its close (`rewards_snapshot`).
     """
+    if up_to is None or up_to >= datetime.date(year, 12, 31):
+        frozen = _rewards_from_snapshot(year=year, sheet=sheet)
+        if frozen is not None:
+            return frozen
     if sheet is None:
         sheet = rate_sheet_for(year=year)
     pure = sheet.to_rates()
@@ -128,6 +134,51 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
             recipients=tuple(Recipient(name, amount) for name, amount in shares), publications=ordered))
     results.sort(key=lambda m: (_unit_order(m), m.title, m.manuscript_id))
     return YearRewards(year=year, sheet=sheet, manuscripts=tuple(results))
+
+
+def _rewards_from_snapshot(*, year: int, sheet: RateSheet | None) -> YearRewards | None:
+    """The frozen figures of a closed year, or None (open year, another sheet, closed before snapshots)."""
+    if not year_is_closed(year):
+        return None
+    rows = list(RewardSnapshot.objects.filter(year=year).order_by("sort_order", "id"))
+    if not rows or (sheet is not None and sheet.pk != rows[0].sheet_id):
+        return None
+    if sheet is None:
+        sheet = RateSheet.objects.select_related("issuer").get(pk=rows[0].sheet_id)
+    manuscripts = tuple(
+        ManuscriptReward(
+            manuscript_id=row.manuscript_id, unit_id=row.unit_id, unit=row.unit_name, title=row.title,
+            outlet=row.outlet_name, outlet_id=row.outlet_id, amount=row.amount, collective=row.is_collective,
+            recipients=tuple(Recipient(r["name"], Decimal(r["amount"])) for r in row.recipients), publications=())
+        for row in rows)
+    return YearRewards(year=year, sheet=sheet, manuscripts=manuscripts)
+
+
+@transaction.atomic
+def rewards_snapshot(*, year: int) -> Decimal | None:
+    """Freeze the year's reward of every manuscript (bureau sheet) at the year close; returns the total.
+
+    Called once by `scoring.services.year_close` (which audits the close); None when the year has
+    no rate sheet. Replaces an earlier snapshot of the year.
+    """
+    RewardSnapshot.objects.filter(year=year).delete()
+    try:
+        result = rewards_for_year(year=year, sheet=rate_sheet_for(year=year))
+    except ValidationError:
+        return None
+    RewardSnapshot.objects.bulk_create([
+        RewardSnapshot(year=year, sheet=result.sheet, manuscript_id=m.manuscript_id, unit_id=m.unit_id,
+                       unit_name=m.unit, title=m.title, outlet_id=m.outlet_id, outlet_name=m.outlet, amount=m.amount,
+                       is_collective=m.collective, sort_order=i,
+                       recipients=[{"name": r.name, "amount": str(r.amount)} for r in m.recipients])
+        for i, m in enumerate(result.manuscripts)
+    ])
+    return result.total
+
+
+def rewards_snapshot_drop(*, year: int) -> None:
+    """On reopening a year its rewards become live again (`scoring.services.year_reopen` audits it)."""
+    RewardSnapshot.objects.filter(year=year).delete()
 
 
 def _unit_order(reward: ManuscriptReward):

@@ -119,6 +119,7 @@ NOBODY: dict[str, frozenset[str]] = {
     "scoring.objection": frozenset({"add", "delete"}),
     "rewards.payoutbatch": frozenset({"add", "delete"}),
     "rewards.payoutline": frozenset({"add", "delete"}),
+    "rewards.rewardsnapshot": frozenset({"add", "delete"}),
     # contributions, reports and rosters change only through their pages; the admin only reads them
     "publicity.websitecontribution": frozenset({"add", "delete"}),
     "publicity.periodreport": frozenset({"add", "delete"}),
