@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from rewards.models import (
+    Commendation,
     HeadlineRate,
     PayoutBatch,
     PayoutLine,
@@ -193,6 +194,25 @@ class RewardSnapshotAdmin(admin.ModelAdmin):
     list_display = ("year", "unit_name", "title", "outlet_name", "amount", "is_collective")
     list_filter = ("year", "is_collective")
     search_fields = ("title", "unit_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commendation)
+class CommendationAdmin(admin.ModelAdmin):
+    """Read-only: proposed, confirmed and removed on the commendation page, through the services."""
+
+    list_display = ("year", "kind", "unit", "person_name", "reason", "status", "confirmed_by", "confirmed_at")
+    list_filter = ("year", "kind", "status")
+    search_fields = ("person_name", "unit__name")
+    list_select_related = ("unit", "confirmed_by")
 
     def has_add_permission(self, request):
         return False

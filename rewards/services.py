@@ -19,7 +19,7 @@ from django.utils import timezone
 from publicity.audit import audit_record
 from publicity.models import Publication
 from rewards import rates
-from rewards.models import PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
+from rewards.models import Commendation, PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
 from scoring.services import year_is_closed
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
@@ -31,6 +31,13 @@ ERR_NOT_DRAFT = "该发放批次已确认，不能再修改。"
 ERR_OVER_BUDGET = ("本批次发放后全年合计 {total} 元，超出{year}年奖励预算 {budget} 元，"
                    "请填写超预算说明后再确认。")
 ERR_NOTHING_TO_PAY = "截至{end:%Y-%m-%d}没有需要发放的奖励。"
+ERR_YEAR_NOT_CLOSED = "{year}年度尚未结算，结算后才能推荐表彰对象。"
+ERR_ALREADY_CONFIRMED = "该表彰已经确认。"
+
+COLLECTIVES_PER_KIND = 3  # advanced collectives proposed per kind of unit
+INDIVIDUALS = 10  # advanced individuals proposed
+REASON_COLLECTIVE = "{kind}第{rank}名，考核得分{score}"
+REASON_INDIVIDUAL = "全年采用稿件{articles}篇，获宣传奖励{amount}元"
 
 
 @dataclass(frozen=True)
@@ -428,3 +435,104 @@ def payout_batch_report(*, batch: PayoutBatch, user) -> BatchReport:
     return BatchReport(batch=batch, lines=lines, people=list(people.values()), units=list(units.values()),
                        publications=dict(publications), total=sum((x.amount for x in lines), rates.ZERO),
                        budget=payout_batch_budget(batch=batch) if sees_all else None)
+
+
+# --- commendations (表彰) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    unit_id: int
+    person_name: str
+    reason: str
+    figures: dict
+    rank: int
+
+
+def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVES_PER_KIND,
+                            individuals: int = INDIVIDUALS) -> list[Candidate]:
+    """From a closed year's snapshots: the best units of each kind with at least the base score, and
+    the people with the highest rewards (then the most approved articles) of the year."""
+    from scoring import rules
+    from scoring.models import UnitResultSnapshot, policy_for_year
+    from scoring.services import KIND_LABELS, KIND_ORDER
+
+    base = policy_for_year(year).base
+    candidates = []
+    units = UnitResultSnapshot.objects.filter(year=year).order_by("rank", "sort_order", "unit_name")
+    by_kind: dict[str, list] = defaultdict(list)
+    for row in units:
+        by_kind[row.kind].append(row)
+    for kind in KIND_ORDER:
+        for row in by_kind.get(kind, []):
+            score = rules.display_score(row.score)
+            if row.rank > collectives_per_kind or score < base:
+                continue
+            candidates.append(Candidate(
+                kind=Commendation.Kind.COLLECTIVE, unit_id=row.unit_id, person_name="",
+                reason=REASON_COLLECTIVE.format(kind=KIND_LABELS.get(kind, kind), rank=row.rank, score=score),
+                figures={"kind": kind, "rank": row.rank, "score": str(score)}, rank=len(candidates) + 1))
+
+    people: dict[tuple[int, str], list] = {}
+    for row in RewardSnapshot.objects.filter(year=year, is_collective=False).order_by("sort_order"):
+        for recipient in row.recipients:
+            entry = people.setdefault((row.unit_id, recipient["name"]), [rates.ZERO, 0])
+            entry[0] += Decimal(recipient["amount"])
+            entry[1] += 1
+    ranked = sorted(((amount, articles, unit_id, name) for (unit_id, name), (amount, articles) in people.items()
+                     if amount > 0), key=lambda x: (-x[0], -x[1], x[3], x[2]))
+    for i, (amount, articles, unit_id, name) in enumerate(ranked[:individuals], start=1):
+        candidates.append(Candidate(
+            kind=Commendation.Kind.INDIVIDUAL, unit_id=unit_id, person_name=name,
+            reason=REASON_INDIVIDUAL.format(articles=articles, amount=amount),
+            figures={"amount": str(amount), "articles": articles}, rank=i))
+    return candidates
+
+
+@transaction.atomic
+def commendations_propose(*, year: int, reviewer) -> list[Commendation]:
+    """Replace the year's open proposals with the system's; confirmed commendations stay as they are."""
+    from scoring.models import YearClose
+
+    record = YearClose.objects.filter(year=year).first()
+    if record is None or not record.is_closed:
+        raise ValidationError(ERR_YEAR_NOT_CLOSED.format(year=year))
+    existing = Commendation.objects.filter(year=year)
+    confirmed = {(c.kind, c.unit_id, c.person_name) for c in existing.filter(status=Commendation.State.CONFIRMED)}
+    removed = existing.filter(status=Commendation.State.PROPOSED).delete()[0]
+    proposals = Commendation.objects.bulk_create([
+        Commendation(year=year, kind=c.kind, unit_id=c.unit_id, person_name=c.person_name, reason=c.reason,
+                     figures=c.figures, rank=c.rank)
+        for c in commendation_candidates(year=year) if (c.kind, c.unit_id, c.person_name) not in confirmed
+    ])
+    audit_record(actor=reviewer, action="commendations_propose", target=record,
+                 summary=f"生成{year}年度表彰建议名单（{len(proposals)}项）",
+                 before={"proposed": removed},
+                 after={"proposed": [f"{p.get_kind_display()}：{p.person_name or p.unit_id}" for p in proposals]})
+    return proposals
+
+
+@transaction.atomic
+def commendation_confirm(*, commendation: Commendation, reviewer) -> Commendation:
+    commendation = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
+    if commendation.is_confirmed:
+        raise ValidationError(ERR_ALREADY_CONFIRMED)
+    commendation.status = Commendation.State.CONFIRMED
+    commendation.confirmed_by = reviewer
+    commendation.confirmed_at = timezone.now()
+    commendation.save()
+    audit_record(actor=reviewer, action="commendation_confirm", target=commendation, unit=commendation.unit,
+                 summary=f"确认{commendation.year}年度{commendation.get_kind_display()}：{commendation.awardee}",
+                 before={"status": Commendation.State.PROPOSED}, after={"status": commendation.status})
+    return commendation
+
+
+@transaction.atomic
+def commendation_remove(*, commendation: Commendation, reviewer) -> None:
+    """Take a proposal (or a confirmed commendation) off the year's list; audited."""
+    commendation = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
+    audit_record(actor=reviewer, action="commendation_remove", target=commendation, unit=commendation.unit,
+                 summary=f"移除{commendation.year}年度{commendation.get_kind_display()}：{commendation.awardee}",
+                 before={"status": commendation.status, "reason": commendation.reason})
+    commendation.delete()
