@@ -17,6 +17,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("定期通报", "scoring:periodic", ALL),
     ("公示异议", "scoring:objections", (roles.REVIEWER,)),
     ("奖励发放", "rewards:batches", (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER)),
+    ("表彰", "rewards:commendations", ALL),
     ("Excel 表格", "exchange", ALL),
     ("录入稿件", "portal:record_create", (roles.OFFICER,)),
     ("刊发记录", "portal:records", ALL),

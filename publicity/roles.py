@@ -56,6 +56,8 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rewards.rewardbudget": _VIEW,
         "rewards.payoutbatch": _VIEW,
         "rewards.payoutline": _VIEW,
+        "rewards.rewardsnapshot": _VIEW,
+        "rewards.commendation": _VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -81,6 +83,8 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rewards.rewardbudget": _ALL,
         "rewards.payoutbatch": _VIEW,
         "rewards.payoutline": _VIEW,
+        "rewards.rewardsnapshot": _VIEW,
+        "rewards.commendation": _VIEW,  # proposed and confirmed on their pages
         "publicity.websitecontribution": _VIEW,
         "publicity.periodreport": _VIEW,
         "publicity.officerroster": _VIEW,

@@ -3,7 +3,16 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from rewards.models import HeadlineRate, PayoutBatch, PayoutLine, RateSheet, RateTier, RewardBudget
+from rewards.models import (
+    Commendation,
+    HeadlineRate,
+    PayoutBatch,
+    PayoutLine,
+    RateSheet,
+    RateTier,
+    RewardBudget,
+    RewardSnapshot,
+)
 
 ERR_OUTLET_IN_TWO_TIERS = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
                            "每个媒体在一份奖励标准中只能属于一个档次。")
@@ -167,6 +176,43 @@ class PayoutLineAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RewardSnapshot)
+class RewardSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: written by the year close, dropped by a reopen."""
+
+    list_display = ("year", "unit_name", "title", "outlet_name", "amount", "is_collective")
+    list_filter = ("year", "is_collective")
+    search_fields = ("title", "unit_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commendation)
+class CommendationAdmin(admin.ModelAdmin):
+    """Read-only: proposed, confirmed and removed on the commendation page, through the services."""
+
+    list_display = ("year", "kind", "unit", "person_name", "reason", "status", "confirmed_by", "confirmed_at")
+    list_filter = ("year", "kind", "status")
+    search_fields = ("person_name", "unit__name")
+    list_select_related = ("unit", "confirmed_by")
 
     def has_add_permission(self, request):
         return False

@@ -265,3 +265,93 @@ class PayoutLine(models.Model):
         if PayoutBatch.objects.filter(pk=self.batch_id, status=PayoutBatch.State.CONFIRMED).exists():
             raise ValidationError(ERR_BATCH_CONFIRMED)
         return super().delete(*args, **kwargs)
+
+
+class RewardSnapshot(models.Model):
+    """One manuscript's reward of a closed year, frozen at the year close (DOMAIN.md §9).
+
+    Names are copied so that the figures stay as they were at the close, whatever changes later.
+    """
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    sheet = models.ForeignKey(RateSheet, on_delete=models.PROTECT, related_name="snapshots", verbose_name="奖励标准")
+    manuscript = models.ForeignKey(Manuscript, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="reward_snapshots", verbose_name="稿件")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reward_snapshots", verbose_name="单位")
+    unit_name = models.CharField("单位名称（结算时）", max_length=100)
+    title = models.CharField("标题（结算时）", max_length=300)
+    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name="最高等次媒体")
+    outlet_name = models.CharField("媒体名称（结算时）", max_length=100)
+    amount = _money("奖励金额（元）")
+    is_collective = models.BooleanField("集体稿件", default=False)
+    recipients = models.JSONField("领取人", default=list, help_text="[{\"name\": 姓名, \"amount\": \"金额\"}]")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "年度奖励结算快照"
+        verbose_name_plural = "年度奖励结算快照"
+        ordering = ["year", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "manuscript"], name="rewardsnapshot_year_manuscript_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="rewardsnapshot_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 · {self.unit_name} · {self.title} · {self.amount}元"
+
+
+class Commendation(models.Model):
+    """表彰: an advanced collective (a unit) or individual of a closed year, proposed by the system from
+    the year's snapshots and confirmed by a reviewer (DOMAIN.md §9, issue 4 item 7)."""
+
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", "先进集体"
+        INDIVIDUAL = "individual", "先进个人"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "建议"
+        CONFIRMED = "confirmed", "已确认"
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="commendations", verbose_name="单位")
+    person_name = models.CharField("姓名", max_length=100, blank=True, help_text="先进个人的姓名；先进集体留空。")
+    reason = models.CharField("推荐理由", max_length=300)
+    figures = models.JSONField("依据数据", default=dict, blank=True)
+    rank = models.PositiveSmallIntegerField("推荐顺序", default=0)
+    status = models.CharField("状态", max_length=20, choices=State.choices, default=State.PROPOSED)
+    proposed_at = models.DateTimeField("推荐时间", auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="确认人")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "表彰"
+        verbose_name_plural = "表彰"
+        ordering = ["-year", "kind", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind", "unit", "person_name"],
+                                    name="commendation_year_kind_unit_person_unique"),
+            models.CheckConstraint(condition=Q(kind__in=["collective", "individual"]), name="commendation_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=["proposed", "confirmed"]),
+                                   name="commendation_status_valid"),
+            models.CheckConstraint(condition=Q(kind="collective", person_name="")
+                                   | (Q(kind="individual") & ~Q(person_name="")),
+                                   name="commendation_person_for_individuals"),
+            models.CheckConstraint(condition=Q(status="proposed") | Q(confirmed_at__isnull=False),
+                                   name="commendation_confirmed_has_time"),
+        ]
+
+    def __str__(self):
+        who = self.person_name or self.unit.name
+        return f"{self.year}年度{self.get_kind_display()} · {who}（{self.get_status_display()}）"
+
+    @property
+    def awardee(self) -> str:
+        """Who the certificate is for: the unit, or the person with the unit."""
+        return self.person_name or self.unit.name
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.State.CONFIRMED

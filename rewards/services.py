@@ -19,7 +19,8 @@ from django.utils import timezone
 from publicity.audit import audit_record
 from publicity.models import Publication
 from rewards import rates
-from rewards.models import PayoutBatch, PayoutLine, RateSheet, RewardBudget
+from rewards.models import Commendation, PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
+from scoring.services import year_is_closed
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
 ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
@@ -30,6 +31,13 @@ ERR_NOT_DRAFT = "该发放批次已确认，不能再修改。"
 ERR_OVER_BUDGET = ("本批次发放后全年合计 {total} 元，超出{year}年奖励预算 {budget} 元，"
                    "请填写超预算说明后再确认。")
 ERR_NOTHING_TO_PAY = "截至{end:%Y-%m-%d}没有需要发放的奖励。"
+ERR_YEAR_NOT_CLOSED = "{year}年度尚未结算，结算后才能推荐表彰对象。"
+ERR_ALREADY_CONFIRMED = "该表彰已经确认。"
+
+COLLECTIVES_PER_KIND = 3  # advanced collectives proposed per kind of unit
+INDIVIDUALS = 10  # advanced individuals proposed
+REASON_COLLECTIVE = "{kind}第{rank}名，考核得分{score}"
+REASON_INDIVIDUAL = "全年采用稿件{articles}篇，获宣传奖励{amount}元"
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,12 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
     D7: the amount is the best rate up to the end of the year (or `up_to`) minus the best rate up
     to the end of the year before. A unit's own sheet pays only the unit's own manuscripts.
     Queries: the sheet (5) and one for the publications, whatever the number of manuscripts.
+    A closed year (DOMAIN.md §9) reports the figures frozen at its close (`rewards_snapshot`).
     """
+    if up_to is None or up_to >= datetime.date(year, 12, 31):
+        frozen = _rewards_from_snapshot(year=year, sheet=sheet)
+        if frozen is not None:
+            return frozen
     if sheet is None:
         sheet = rate_sheet_for(year=year)
     pure = sheet.to_rates()
@@ -128,6 +141,51 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
             recipients=tuple(Recipient(name, amount) for name, amount in shares), publications=ordered))
     results.sort(key=lambda m: (_unit_order(m), m.title, m.manuscript_id))
     return YearRewards(year=year, sheet=sheet, manuscripts=tuple(results))
+
+
+def _rewards_from_snapshot(*, year: int, sheet: RateSheet | None) -> YearRewards | None:
+    """The frozen figures of a closed year, or None (open year, another sheet, closed before snapshots)."""
+    if not year_is_closed(year):
+        return None
+    rows = list(RewardSnapshot.objects.filter(year=year).order_by("sort_order", "id"))
+    if not rows or (sheet is not None and sheet.pk != rows[0].sheet_id):
+        return None
+    if sheet is None:
+        sheet = RateSheet.objects.select_related("issuer").get(pk=rows[0].sheet_id)
+    manuscripts = tuple(
+        ManuscriptReward(
+            manuscript_id=row.manuscript_id, unit_id=row.unit_id, unit=row.unit_name, title=row.title,
+            outlet=row.outlet_name, outlet_id=row.outlet_id, amount=row.amount, collective=row.is_collective,
+            recipients=tuple(Recipient(r["name"], Decimal(r["amount"])) for r in row.recipients), publications=())
+        for row in rows)
+    return YearRewards(year=year, sheet=sheet, manuscripts=manuscripts)
+
+
+@transaction.atomic
+def rewards_snapshot(*, year: int) -> Decimal | None:
+    """Freeze the year's reward of every manuscript (bureau sheet) at the year close; returns the total.
+
+    Called once by `scoring.services.year_close` (which audits the close); None when the year has
+    no rate sheet. Replaces an earlier snapshot of the year.
+    """
+    RewardSnapshot.objects.filter(year=year).delete()
+    try:
+        result = rewards_for_year(year=year, sheet=rate_sheet_for(year=year))
+    except ValidationError:
+        return None
+    RewardSnapshot.objects.bulk_create([
+        RewardSnapshot(year=year, sheet=result.sheet, manuscript_id=m.manuscript_id, unit_id=m.unit_id,
+                       unit_name=m.unit, title=m.title, outlet_id=m.outlet_id, outlet_name=m.outlet, amount=m.amount,
+                       is_collective=m.collective, sort_order=i,
+                       recipients=[{"name": r.name, "amount": str(r.amount)} for r in m.recipients])
+        for i, m in enumerate(result.manuscripts)
+    ])
+    return result.total
+
+
+def rewards_snapshot_drop(*, year: int) -> None:
+    """On reopening a year its rewards become live again (`scoring.services.year_reopen` audits it)."""
+    RewardSnapshot.objects.filter(year=year).delete()
 
 
 def _unit_order(reward: ManuscriptReward):
@@ -377,3 +435,104 @@ def payout_batch_report(*, batch: PayoutBatch, user) -> BatchReport:
     return BatchReport(batch=batch, lines=lines, people=list(people.values()), units=list(units.values()),
                        publications=dict(publications), total=sum((x.amount for x in lines), rates.ZERO),
                        budget=payout_batch_budget(batch=batch) if sees_all else None)
+
+
+# --- commendations (表彰) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    unit_id: int
+    person_name: str
+    reason: str
+    figures: dict
+    rank: int
+
+
+def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVES_PER_KIND,
+                            individuals: int = INDIVIDUALS) -> list[Candidate]:
+    """From a closed year's snapshots: the best units of each kind with at least the base score, and
+    the people with the highest rewards (then the most approved articles) of the year."""
+    from scoring import rules
+    from scoring.models import UnitResultSnapshot, policy_for_year
+    from scoring.services import KIND_LABELS, KIND_ORDER
+
+    base = policy_for_year(year).base
+    candidates = []
+    units = UnitResultSnapshot.objects.filter(year=year).order_by("rank", "sort_order", "unit_name")
+    by_kind: dict[str, list] = defaultdict(list)
+    for row in units:
+        by_kind[row.kind].append(row)
+    for kind in KIND_ORDER:
+        for row in by_kind.get(kind, []):
+            score = rules.display_score(row.score)
+            if row.rank > collectives_per_kind or score < base:
+                continue
+            candidates.append(Candidate(
+                kind=Commendation.Kind.COLLECTIVE, unit_id=row.unit_id, person_name="",
+                reason=REASON_COLLECTIVE.format(kind=KIND_LABELS.get(kind, kind), rank=row.rank, score=score),
+                figures={"kind": kind, "rank": row.rank, "score": str(score)}, rank=len(candidates) + 1))
+
+    people: dict[tuple[int, str], list] = {}
+    for row in RewardSnapshot.objects.filter(year=year, is_collective=False).order_by("sort_order"):
+        for recipient in row.recipients:
+            entry = people.setdefault((row.unit_id, recipient["name"]), [rates.ZERO, 0])
+            entry[0] += Decimal(recipient["amount"])
+            entry[1] += 1
+    ranked = sorted(((amount, articles, unit_id, name) for (unit_id, name), (amount, articles) in people.items()
+                     if amount > 0), key=lambda x: (-x[0], -x[1], x[3], x[2]))
+    for i, (amount, articles, unit_id, name) in enumerate(ranked[:individuals], start=1):
+        candidates.append(Candidate(
+            kind=Commendation.Kind.INDIVIDUAL, unit_id=unit_id, person_name=name,
+            reason=REASON_INDIVIDUAL.format(articles=articles, amount=amount),
+            figures={"amount": str(amount), "articles": articles}, rank=i))
+    return candidates
+
+
+@transaction.atomic
+def commendations_propose(*, year: int, reviewer) -> list[Commendation]:
+    """Replace the year's open proposals with the system's; confirmed commendations stay as they are."""
+    from scoring.models import YearClose
+
+    record = YearClose.objects.filter(year=year).first()
+    if record is None or not record.is_closed:
+        raise ValidationError(ERR_YEAR_NOT_CLOSED.format(year=year))
+    existing = Commendation.objects.filter(year=year)
+    confirmed = {(c.kind, c.unit_id, c.person_name) for c in existing.filter(status=Commendation.State.CONFIRMED)}
+    removed = existing.filter(status=Commendation.State.PROPOSED).delete()[0]
+    proposals = Commendation.objects.bulk_create([
+        Commendation(year=year, kind=c.kind, unit_id=c.unit_id, person_name=c.person_name, reason=c.reason,
+                     figures=c.figures, rank=c.rank)
+        for c in commendation_candidates(year=year) if (c.kind, c.unit_id, c.person_name) not in confirmed
+    ])
+    audit_record(actor=reviewer, action="commendations_propose", target=record,
+                 summary=f"生成{year}年度表彰建议名单（{len(proposals)}项）",
+                 before={"proposed": removed},
+                 after={"proposed": [f"{p.get_kind_display()}：{p.person_name or p.unit_id}" for p in proposals]})
+    return proposals
+
+
+@transaction.atomic
+def commendation_confirm(*, commendation: Commendation, reviewer) -> Commendation:
+    commendation = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
+    if commendation.is_confirmed:
+        raise ValidationError(ERR_ALREADY_CONFIRMED)
+    commendation.status = Commendation.State.CONFIRMED
+    commendation.confirmed_by = reviewer
+    commendation.confirmed_at = timezone.now()
+    commendation.save()
+    audit_record(actor=reviewer, action="commendation_confirm", target=commendation, unit=commendation.unit,
+                 summary=f"确认{commendation.year}年度{commendation.get_kind_display()}：{commendation.awardee}",
+                 before={"status": Commendation.State.PROPOSED}, after={"status": commendation.status})
+    return commendation
+
+
+@transaction.atomic
+def commendation_remove(*, commendation: Commendation, reviewer) -> None:
+    """Take a proposal (or a confirmed commendation) off the year's list; audited."""
+    commendation = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
+    audit_record(actor=reviewer, action="commendation_remove", target=commendation, unit=commendation.unit,
+                 summary=f"移除{commendation.year}年度{commendation.get_kind_display()}：{commendation.awardee}",
+                 before={"status": commendation.status, "reason": commendation.reason})
+    commendation.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rewards import views
+from rewards import views, views_commendations
 
 app_name = "rewards"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("<int:pk>/discard/", views.batch_discard, name="batch_discard"),
     path("<int:pk>/payout.xlsx", views.batch_xlsx, name="batch_xlsx"),
     path("<int:pk>/units.xlsx", views.batch_units_xlsx, name="batch_units_xlsx"),
+    path("commendations/", views_commendations.commendation_list, name="commendations"),
+    path("commendations/propose/", views_commendations.commendation_propose, name="commendation_propose"),
+    path("commendations/<int:pk>/confirm/", views_commendations.commendation_confirm_view,
+         name="commendation_confirm"),
+    path("commendations/<int:pk>/remove/", views_commendations.commendation_remove_view,
+         name="commendation_remove"),
+    path("commendations/certificates/", views_commendations.commendation_certificates,
+         name="commendation_certificates"),
 ]

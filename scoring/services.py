@@ -330,6 +330,9 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
             raise ValidationError(OPEN_OBJECTIONS.format(year=year, n=open_objections))
     # Recomputed at close: corrections made after objections are part of the final result.
     results = _snapshot_write(year)
+    from rewards.services import rewards_snapshot  # rewards builds on scoring, not the other way round
+
+    reward_total = rewards_snapshot(year=year)
     record = record or YearClose(year=year)
     record.state = YearClose.State.CLOSED
     record.closed_on = today
@@ -340,7 +343,8 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
     audit_record(actor=reviewer, action="year_close", target=record,
                  summary=f"结算{year}年度考核（{len(results)}个单位）", before={"state": before},
                  after={"state": record.state,
-                        "scores": {r.unit_name: str(r.shown_score) for r in results}})
+                        "scores": {r.unit_name: str(r.shown_score) for r in results},
+                        "reward_total": None if reward_total is None else str(reward_total)})
     return record
 
 
@@ -354,6 +358,9 @@ def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
     if record is None or not record.has_snapshot:
         raise ValidationError(NOT_CLOSED.format(year=year))
     before = record.state
+    from rewards.services import rewards_snapshot_drop
+
+    rewards_snapshot_drop(year=year)
     record.state = YearClose.State.REOPENED
     record.reopened = True
     record.history = [*record.history, _history_entry("重新开放", reviewer, reason=reason)]

@@ -8,6 +8,8 @@ KWARGS = {
     **{name: (lambda world: {"pk": world["batch"].pk}) for name in (
         "rewards:batch_detail", "rewards:batch_xlsx", "rewards:batch_units_xlsx", "rewards:batch_confirm",
         "rewards:batch_discard")},
+    **{name: (lambda world: {"pk": world["commendation"].pk}) for name in (
+        "rewards:commendation_confirm", "rewards:commendation_remove")},
     **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
         "portal:record_detail", "portal:record_edit", "portal:record_submit", "portal:review_approve",
         "portal:review_reject")},

@@ -102,6 +102,12 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "rewards:batch_units_xlsx": (REVIEWERS_LEADERS, None),
     "rewards:batch_confirm": (NOBODY_, REVIEWERS),
     "rewards:batch_discard": (NOBODY_, REVIEWERS),
+    # commendations: everybody reads the list; reviewers propose, confirm, remove and print
+    "rewards:commendations": (LOGGED_IN, None),
+    "rewards:commendation_propose": (NOBODY_, REVIEWERS),
+    "rewards:commendation_confirm": (NOBODY_, REVIEWERS),
+    "rewards:commendation_remove": (NOBODY_, REVIEWERS),
+    "rewards:commendation_certificates": (REVIEWERS, None),
 }
 
 # Admin, per model. The superuser may do every action the admin offers at all; NOBODY lists the actions
@@ -119,6 +125,8 @@ NOBODY: dict[str, frozenset[str]] = {
     "scoring.objection": frozenset({"add", "delete"}),
     "rewards.payoutbatch": frozenset({"add", "delete"}),
     "rewards.payoutline": frozenset({"add", "delete"}),
+    "rewards.rewardsnapshot": frozenset({"add", "delete"}),
+    "rewards.commendation": frozenset({"add", "delete"}),
     # contributions, reports and rosters change only through their pages; the admin only reads them
     "publicity.websitecontribution": frozenset({"add", "delete"}),
     "publicity.periodreport": frozenset({"add", "delete"}),
@@ -205,6 +213,10 @@ def world(make_publication, hanbin):
     make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
 
     batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
+    from rewards.models import Commendation
+
+    commendation = Commendation.objects.create(year=2011, kind=Commendation.Kind.COLLECTIVE, unit=hanbin,
+                                               reason="矩阵测试表彰")
     from django.utils import timezone
 
     from publicity.models import PeriodReport, WebsiteContribution
@@ -217,8 +229,8 @@ def world(make_publication, hanbin):
                           period_end=datetime.date(2011, 12, 31), due_on=datetime.date(2011, 12, 25),
                           submitted_at=timezone.now(), attachment_name="明细表.xlsx")
     report.attachment.save("a.xlsx", ContentFile(b"PK"), save=True)
-    return {"batch": batch, "contribution": contribution, "report": report, "proof": proof,
-            "publication": publication, "unit": hanbin, "objection": objection,
+    return {"batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
+            "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
             "user": User.objects.create_user("matrix-user")}
 
 

@@ -1,5 +1,6 @@
 """Fill a believable 2011: hundreds of publications over all units and statuses, with proof files,
-and one login per role. Safe to run twice: the second run only prints the logins."""
+website contributions, periodic reports, an officer roster, a confirmed payout batch for the first
+half-year, and one login per role. Safe to run twice: each part is made only when it is missing."""
 
 import datetime
 import hashlib
@@ -9,13 +10,28 @@ import zlib
 
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from publicity import roles
-from publicity.models import KeyTopic, Manuscript, Membership, Outlet, ProofFile, Publication, Status, Unit
+from publicity import deadlines, roles
+from publicity.contributions import contribution_publish, contribution_return, contribution_submit
+from publicity.models import (
+    KeyTopic,
+    Manuscript,
+    Membership,
+    OfficerRoster,
+    Outlet,
+    PeriodReport,
+    ProofFile,
+    Publication,
+    Status,
+    Unit,
+    WebsiteContribution,
+)
+from publicity.reports import report_submit, roster_submit
 
 DEMO_PASSWORD = "demo2011"
 DEMO_REF_PREFIX = "DEMO-"
@@ -82,6 +98,8 @@ class Command(BaseCommand):
         else:
             count = self.create_publications(random.Random(seed), users)
             self.stdout.write(self.style.SUCCESS(f"已生成 {count} 条{YEAR}年刊发记录。"))
+        self.create_reporting(users)
+        self.create_payouts(users)
         self.print_logins()
 
     def create_users(self) -> dict[str, User]:
@@ -98,6 +116,63 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=user, defaults={"unit": unit})
             users[username] = user
         return users
+
+    @transaction.atomic
+    def create_reporting(self, users: dict[str, User]) -> None:
+        """Website contributions (D9), periodic reports and an officer roster (D10), through the services."""
+        hanbin, section, school = users["hanbin"], users["bangongshi"], users["jigong"]
+        reviewer = users["shenhe"]
+        if not WebsiteContribution.objects.exists():
+            def scan(n):
+                return SimpleUploadedFile(f"签批单{n}.pdf", b"%PDF-1.4\n% demo approval scan\n", "application/pdf")
+
+            unit = Unit.objects.get(name="汉滨区")
+            url = "http://www.hbrsj.gov.cn/news/2011/" if unit.has_website else ""
+            published = contribution_submit(
+                officer=hanbin, unit=unit, title="汉滨区举办2011年春风行动专场招聘会",
+                body="3月5日，汉滨区在城区广场举办春风行动专场招聘会，120家企业提供岗位3600个。", scan=scan(1),
+                authors="王明", signed_by="汉滨区人社局办公室主任", first_published_url=url and url + "0305.html")
+            contribution_publish(contribution=published, reviewer=reviewer, title=published.title,
+                                 body=published.body, published_on=datetime.date(YEAR, 3, 8))
+            returned = contribution_submit(
+                officer=hanbin, unit=unit, title="汉滨区新农保参保率达到95%",
+                body="截至目前，全区新型农村社会养老保险参保率达到95%。", scan=scan(2), authors="李娟",
+                is_major=True, signed_by="汉滨区人社局局长", first_published_url=url and url + "0610.html")
+            contribution_return(contribution=returned, reviewer=reviewer,
+                                reason="重大事项须由分管领导签批，请补充分管领导签字的签批件。")
+            office = Unit.objects.get(name="办公室")
+            contribution_submit(
+                officer=section, unit=office, title="市人社局召开2011年信息宣传工作会议",
+                body="会议通报了上半年信息宣传工作情况，安排部署下半年工作。", scan=scan(3), authors="",
+                signed_by="办公室主任", first_published_url="http://www.akhrss.gov.cn/" if office.has_website else "")
+        if not PeriodReport.objects.exists():
+            office = Unit.objects.get(name="办公室")
+            for month in range(1, 12):
+                period = deadlines.monthly_period(YEAR, month)
+                late = month in (4, 9)
+                report_submit(unit=office, period=period, officer=section,
+                              today=period.due + datetime.timedelta(days=3 if late else -1),
+                              note="补报" if late else "")
+            annual = deadlines.annual_period(YEAR)
+            report_submit(unit=Unit.objects.get(name="汉滨区"), period=annual, officer=hanbin,
+                          today=annual.due - datetime.timedelta(days=2), note="附全年稿件明细表")
+            report_submit(unit=Unit.objects.get(name="市技工学校"), period=annual, officer=school,
+                          today=annual.due + datetime.timedelta(days=3))
+        if not OfficerRoster.objects.exists():
+            roster_submit(unit=Unit.objects.get(name="汉滨区"), year=YEAR, officer_name="王明", phone="0915-3212345",
+                          officer=hanbin, today=deadlines.roster_due(YEAR) - datetime.timedelta(days=3))
+
+    @transaction.atomic
+    def create_payouts(self, users: dict[str, User]) -> None:
+        """A confirmed payout batch for the first half-year; the rest of the year is still to pay."""
+        from rewards.models import PayoutBatch
+        from rewards.services import payout_batch_confirm, payout_batch_open
+
+        if PayoutBatch.objects.exists():
+            return
+        reviewer = users["shenhe"]
+        batch = payout_batch_open(year=YEAR, period_end=datetime.date(YEAR, 6, 30), reviewer=reviewer)
+        payout_batch_confirm(batch=batch, reviewer=reviewer, override_reason="演示数据：上半年奖励先行发放")
 
     def print_logins(self):
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -1,0 +1,85 @@
+"""Commendation pages (表彰): the list every user reads, the reviewer's propose / confirm / remove, and
+the certificates' print view (A4, one per page)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from publicity import roles
+from rewards.models import Commendation
+from rewards.services import commendation_confirm, commendation_remove, commendations_propose
+from scoring.forms import chosen_year
+
+EVERYONE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
+
+MSG_PROPOSED = "已按{year}年度结算结果生成表彰建议名单（{n}项），请逐项确认或移除。"
+MSG_CONFIRMED = "已确认：{who}。"
+MSG_REMOVED = "已移除：{who}。"
+
+
+def _back(year: int):
+    return redirect(f"{reverse('rewards:commendations')}?year={year}")
+
+
+@roles.role_required(*EVERYONE)
+def commendation_list(request):
+    year, form = chosen_year(request)
+    items = Commendation.objects.filter(year=year).select_related("unit", "confirmed_by")
+    reviewer = roles.is_reviewer(request.user)
+    if not reviewer:
+        items = items.filter(status=Commendation.State.CONFIRMED)
+    items = list(items)
+    groups = [(kind, label, [c for c in items if c.kind == kind]) for kind, label in Commendation.Kind.choices]
+    return render(request, "rewards/commendations.html", {
+        "year": year, "form": form, "groups": groups, "reviewer": reviewer,
+        "confirmed": sum(1 for c in items if c.is_confirmed)})
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def commendation_propose(request):
+    year, _ = chosen_year(request)
+    try:
+        proposals = commendations_propose(year=year, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, MSG_PROPOSED.format(year=year, n=len(proposals)))
+    return _back(year)
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def commendation_confirm_view(request, pk):
+    commendation = get_object_or_404(Commendation.objects.select_related("unit"), pk=pk)
+    try:
+        commendation_confirm(commendation=commendation, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, MSG_CONFIRMED.format(who=commendation.awardee))
+    return _back(commendation.year)
+
+
+@require_POST
+@roles.role_required(roles.REVIEWER)
+def commendation_remove_view(request, pk):
+    commendation = get_object_or_404(Commendation.objects.select_related("unit"), pk=pk)
+    commendation_remove(commendation=commendation, reviewer=request.user)
+    messages.success(request, MSG_REMOVED.format(who=commendation.awardee))
+    return _back(commendation.year)
+
+
+@roles.role_required(roles.REVIEWER)
+def commendation_certificates(request):
+    """Every confirmed commendation of the year (or ?id= one of them), one A4 certificate per page."""
+    year, _ = chosen_year(request)
+    items = (Commendation.objects.filter(year=year, status=Commendation.State.CONFIRMED)
+             .select_related("unit").order_by("kind", "rank", "id"))
+    if request.GET.get("id", "").isdigit():
+        items = items.filter(pk=int(request.GET["id"]))
+    return render(request, "rewards/certificates.html", {
+        "year": year, "items": list(items), "bureau_name": settings.BUREAU_NAME})
