@@ -42,10 +42,12 @@ from scoring.services import year_is_closed
 class AuditedAdmin(admin.ModelAdmin):
     """Reference data edited in the admin is audited: who changed what, before and after."""
 
+    audit_prefix = "reference"
+
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="reference.change" if change else "reference.add", target=obj,
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.{'change' if change else 'add'}", target=obj,
                      summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
                      before=before, after=snapshot(obj))
 
@@ -53,7 +55,8 @@ class AuditedAdmin(admin.ModelAdmin):
         before = snapshot(obj)
         label = f"删除{obj._meta.verbose_name}：{obj}"
         super().delete_model(request, obj)
-        audit_record(actor=request.user, action="reference.delete", target=obj, summary=label, before=before)
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj, summary=label,
+                     before=before)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -65,14 +68,14 @@ class AuditedAdmin(admin.ModelAdmin):
                    for f in formset.initial_forms if f.instance.pk and f.has_changed()}
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            audit_record(actor=request.user, action="reference.add", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.add", target=obj,
                          summary=f"新增{obj._meta.verbose_name}：{obj}", after=snapshot(obj))
         for obj, _fields in formset.changed_objects:
-            audit_record(actor=request.user, action="reference.change", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.change", target=obj,
                          summary=f"修改{obj._meta.verbose_name}：{obj}", before=befores.get(obj.pk),
                          after=snapshot(obj))
         for obj in formset.deleted_objects:
-            audit_record(actor=request.user, action="reference.delete", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj,
                          summary=f"删除{obj._meta.verbose_name}：{obj}")
 
 
@@ -181,7 +184,10 @@ class PublicationInline(admin.TabularInline):
 
 
 @admin.register(Manuscript)
-class ManuscriptAdmin(ScopedAdmin):
+class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
+    """Manuscript edits in the admin (and their publications inline) are audited as admin changes."""
+
+    audit_prefix = "manuscript.admin"
     form = ManuscriptYearForm
     list_display = ("title", "unit", "kind", "special_topic", "authors", "created_at")
     list_filter = ("kind", "special_topic", "unit__kind", "unit", "key_topics")
@@ -369,11 +375,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """The audit page: reviewers read and filter it (action, actor, unit, date); nobody changes it."""
+
     list_display = ("at", "actor_name", "action", "summary", "unit")
-    list_filter = ("action", "target_type", "unit")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "unit", "at", "target_type")
+    list_select_related = ("unit",)
+    readonly_fields = ("at", "actor", "actor_name", "action", "target_type", "target_id", "unit", "summary",
+                       "before", "after", "reason")
     search_fields = ("summary", "actor_name", "target_id", "reason")
     date_hierarchy = "at"
-    list_select_related = ("unit",)
 
     def has_add_permission(self, request):
         return False

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from publicity.admin import AuditedAdmin
 from rewards.models import HeadlineRate, PayoutBatch, PayoutLine, RateSheet, RateTier, RewardBudget
 from scoring.locking import SheetYearForm, YearLockedForm, YearLockedInlineFormSet
 from scoring.services import year_is_closed
@@ -58,7 +59,7 @@ class HeadlineRateInline(admin.TabularInline):
 
 
 @admin.register(RateSheet)
-class RateSheetAdmin(admin.ModelAdmin):
+class RateSheetAdmin(AuditedAdmin):
     list_display = ("__str__", "year", "issuer_label", "tier_count")
     list_filter = ("year", "issuer")
     search_fields = ("title", "issuer__name")
@@ -86,7 +87,7 @@ class RateSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(RateTier)
-class RateTierAdmin(admin.ModelAdmin):
+class RateTierAdmin(AuditedAdmin):
     """Where a reviewer adds an outlet to an existing tier (the notice's "等")."""
 
     list_display = ("name", "sheet", "outlet_names", "rate_news", "rate_feature", "rate_research", "rate_any")
@@ -124,7 +125,7 @@ class RateTierAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadlineRate)
-class HeadlineRateAdmin(admin.ModelAdmin):
+class HeadlineRateAdmin(AuditedAdmin):
     list_display = ("outlet", "sheet", "amount", "min_chars")
     list_filter = ("sheet",)
     list_select_related = ("outlet", "sheet__issuer")
@@ -133,7 +134,7 @@ class HeadlineRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(RewardBudget)
-class RewardBudgetAdmin(admin.ModelAdmin):
+class RewardBudgetAdmin(AuditedAdmin):
     list_display = ("year", "amount", "note")
 
 

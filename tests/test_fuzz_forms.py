@@ -114,7 +114,7 @@ def test_the_reject_form(client, rita, hanyin, make_publication):
     @given(fields(["reason"]))
     def run(data):
         publication = make_publication(hanyin, title=f"稿{Publication.objects.count()}", status=Status.SUBMITTED)
-        response = post(client, reverse("portal:review_reject", args=[publication.pk]), data)
+        post(client, reverse("portal:review_reject", args=[publication.pk]), data)
         publication.refresh_from_db()
         if publication.status == Status.REJECTED:
             assert publication.reject_reason.strip()

@@ -105,8 +105,9 @@ def test_an_article_import_into_a_closed_year_imports_nothing_and_names_the_rows
 
 def test_a_quota_import_for_a_closed_year_changes_nothing(closed, rita):
     before = list(Quota.objects.filter(year=2011).values_list("pk", "count"))
-    result = quotas_import(actor=rita, year=2011, rows=[{"单位": "汉滨区", "单位类型": "县区", "市级以上": "99"}])
-    assert not result.ok and LOCKED in [e.reason for e in result.errors]
+    result = quotas_import(actor=rita, year=2011,
+                           rows=[{"单位": "汉滨区", "单位类型": "县区", "市级及以上媒体新闻稿件": "99"}])
+    assert [e.reason for e in result.errors] == [LOCKED]
     assert list(Quota.objects.filter(year=2011).values_list("pk", "count")) == before
 
 
