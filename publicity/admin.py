@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 
 from publicity import roles, services
@@ -30,15 +29,25 @@ from publicity.models import (
     WebsiteContribution,
 )
 from publicity.quotas import check_lines_nest
+from scoring.locking import (
+    ManuscriptYearForm,
+    PublicationAdminForm,
+    PublicationYearForm,
+    YearLockedForm,
+    YearLockedInlineFormSet,
+)
+from scoring.services import year_is_closed
 
 
 class AuditedAdmin(admin.ModelAdmin):
     """Reference data edited in the admin is audited: who changed what, before and after."""
 
+    audit_prefix = "reference"
+
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action="reference.change" if change else "reference.add", target=obj,
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.{'change' if change else 'add'}", target=obj,
                      summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
                      before=before, after=snapshot(obj))
 
@@ -46,7 +55,8 @@ class AuditedAdmin(admin.ModelAdmin):
         before = snapshot(obj)
         label = f"删除{obj._meta.verbose_name}：{obj}"
         super().delete_model(request, obj)
-        audit_record(actor=request.user, action="reference.delete", target=obj, summary=label, before=before)
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj, summary=label,
+                     before=before)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -58,18 +68,18 @@ class AuditedAdmin(admin.ModelAdmin):
                    for f in formset.initial_forms if f.instance.pk and f.has_changed()}
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            audit_record(actor=request.user, action="reference.add", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.add", target=obj,
                          summary=f"新增{obj._meta.verbose_name}：{obj}", after=snapshot(obj))
         for obj, _fields in formset.changed_objects:
-            audit_record(actor=request.user, action="reference.change", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.change", target=obj,
                          summary=f"修改{obj._meta.verbose_name}：{obj}", before=befores.get(obj.pk),
                          after=snapshot(obj))
         for obj in formset.deleted_objects:
-            audit_record(actor=request.user, action="reference.delete", target=obj,
+            audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj,
                          summary=f"删除{obj._meta.verbose_name}：{obj}")
 
 
-class QuotaInlineFormSet(BaseInlineFormSet):
+class QuotaInlineFormSet(YearLockedInlineFormSet):
     """D1 over the whole edited set: each year's lines of the unit must nest or be disjoint."""
 
     def clean(self):
@@ -94,6 +104,7 @@ class QuotaInlineFormSet(BaseInlineFormSet):
 
 class QuotaInline(admin.TabularInline):
     model = Quota
+    form = YearLockedForm
     formset = QuotaInlineFormSet
     extra = 0
     fields = ("year", "line", "count")
@@ -163,6 +174,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
 class PublicationInline(admin.TabularInline):
     model = Publication
+    form = PublicationYearForm
+    formset = YearLockedInlineFormSet
     extra = 0
     fields = ("outlet", "published_on", "front_headline", "page", "char_count", "url", "status")
     readonly_fields = ("status",)
@@ -171,7 +184,11 @@ class PublicationInline(admin.TabularInline):
 
 
 @admin.register(Manuscript)
-class ManuscriptAdmin(ScopedAdmin):
+class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
+    """Manuscript edits in the admin (and their publications inline) are audited as admin changes."""
+
+    audit_prefix = "manuscript.admin"
+    form = ManuscriptYearForm
     list_display = ("title", "unit", "kind", "special_topic", "authors", "created_at")
     list_filter = ("kind", "special_topic", "unit__kind", "unit", "key_topics")
     search_fields = ("title", "authors", "ref")
@@ -216,6 +233,23 @@ class PublicationAdmin(PublicationExchangeAdmin, ScopedAdmin):
                        "updated_at")
     inlines = [ProofFileInline]
     actions = ["approve_selected", "reject_selected"]
+    form = PublicationAdminForm
+
+    def save_model(self, request, obj, form, change):
+        # A reviewer's correction in the admin is a state change too: audited with before/after.
+        before = snapshot(Publication.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        after = snapshot(obj)
+        audit_record(actor=request.user, action="publication.admin_change" if change else "publication.admin_add",
+                     target=obj, unit=obj.manuscript.unit, summary=f"后台{'修改' if change else '新增'}刊发记录：{obj}",
+                     before={k: v for k, v in (before or {}).items() if after.get(k) != v} or None,
+                     after={k: v for k, v in after.items() if (before or {}).get(k, object()) != v})
+
+    def has_delete_permission(self, request, obj=None):
+        # A closed year's records stay until the year is reopened (DOMAIN §9).
+        if obj is not None and year_is_closed(obj.published_on.year):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         # Approved and submitted records are read-only to everyone but reviewers.
@@ -313,6 +347,12 @@ class QuotaAdmin(QuotaExchangeAdmin, AuditedAdmin):
     search_fields = ("unit__name", "line__label")
     list_select_related = ("unit", "line")
     autocomplete_fields = ("unit",)
+    form = YearLockedForm
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and year_is_closed(obj.year):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Membership)
@@ -335,11 +375,15 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    """The audit page: reviewers read and filter it (action, actor, unit, date); nobody changes it."""
+
     list_display = ("at", "actor_name", "action", "summary", "unit")
-    list_filter = ("action", "target_type", "unit")
+    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "unit", "at", "target_type")
+    list_select_related = ("unit",)
+    readonly_fields = ("at", "actor", "actor_name", "action", "target_type", "target_id", "unit", "summary",
+                       "before", "after", "reason")
     search_fields = ("summary", "actor_name", "target_id", "reason")
     date_hierarchy = "at"
-    list_select_related = ("unit",)
 
     def has_add_permission(self, request):
         return False

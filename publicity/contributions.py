@@ -14,6 +14,7 @@ from django.utils import timezone
 from publicity.audit import audit_record
 from publicity.models import Manuscript, Outlet, Publication, Status, WebsiteContribution
 from publicity.roles import OFFICER, has_role, is_reviewer, unit_of
+from scoring.services import year_lock_check
 
 # D9: what the bureau website is called in the outlet table.
 BUREAU_WEBSITE = "局网站"
@@ -148,6 +149,10 @@ def contribution_publish(*, contribution: WebsiteContribution, reviewer, title: 
         errors["body"] = ERR_BODY_REQUIRED
     if errors:
         raise ValidationError(errors)
+    try:
+        year_lock_check(year=published_on.year)
+    except ValidationError as exc:
+        raise ValidationError({"published_on": exc.messages}) from exc
     outlet = Outlet.objects.filter(name=BUREAU_WEBSITE).first()
     if outlet is None:
         raise ValidationError(ERR_NO_BUREAU_WEBSITE)

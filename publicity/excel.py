@@ -29,6 +29,16 @@ EMPTY_TABLE_MESSAGE = "表格中表头行之下没有数据。"
 DATE_MESSAGE = "无法识别的日期，应为 Excel 日期或 2011-05-03、2011/5/3、2011.5.3、2011年5月3日 这样的写法"
 INT_MESSAGE = "应为不小于 0 的整数"
 REQUIRED_MESSAGE = "此项必填，不能为空"
+EMPTY_FILE_MESSAGE = "文件「{name}」是空文件（0 字节），请重新选择要导入的 Excel 文件。"
+FILE_TOO_BIG_MESSAGE = "文件「{name}」太大（{size} MB），导入的 Excel 文件不能超过 {limit} MB，请拆分后再导入。"
+ZIP_BOMB_MESSAGE = ("文件「{name}」解压后超过 {limit} MB（或内含文件过多），可能已损坏或被恶意构造，"
+                    "系统拒绝读取。请用 Excel 重新另存后再导入。")
+
+# Limits checked before any parsing: the upload itself, and an xlsx (a zip) by what it would
+# expand to, read from the zip's directory without decompressing anything (a "zip bomb").
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2000
 
 
 class ExcelReadError(Exception):
@@ -105,9 +115,30 @@ def _tidy(value):
     return value
 
 
+def zip_is_bomb(content: bytes, *, limit: int | None = None) -> bool:
+    """True when a zip would expand beyond `limit` or holds too many members (from its directory).
+
+    A zip whose directory cannot be read is not a bomb; the reader reports it as broken.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    limit = MAX_UNCOMPRESSED_BYTES if limit is None else limit
+    return len(members) > MAX_ZIP_MEMBERS or sum(member.file_size for member in members) > limit
+
+
 def _read_sheets(content: bytes, filename: str) -> list[tuple[list[tuple[int, list]], int]]:
     name = filename or "上传文件"
+    if not content:
+        raise ExcelReadError(EMPTY_FILE_MESSAGE.format(name=name))
+    if len(content) > MAX_FILE_BYTES:
+        raise ExcelReadError(FILE_TOO_BIG_MESSAGE.format(name=name, size=f"{len(content) / 1024 / 1024:.1f}",
+                                                         limit=MAX_FILE_BYTES // 1024 // 1024))
     if content[:4] == b"PK\x03\x04":
+        if zip_is_bomb(content):
+            raise ExcelReadError(ZIP_BOMB_MESSAGE.format(name=name, limit=MAX_UNCOMPRESSED_BYTES // 1024 // 1024))
         return _read_xlsx(content, name)
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _read_xls(content, name)
@@ -123,8 +154,8 @@ def _read_xlsx(content: bytes, name: str):
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ExcelReadError(BROKEN_FILE_MESSAGE.format(name=name, detail=exc)) from exc
+    except Exception as exc:  # a damaged workbook fails in many ways (zip, XML, missing parts)
+        raise ExcelReadError(BROKEN_FILE_MESSAGE.format(name=name, detail=_detail(exc))) from exc
     datemode = 1 if workbook.epoch.year == 1904 else 0
     sheets = []
     try:
@@ -141,9 +172,17 @@ def _read_xlsx(content: bytes, name: str):
                                           coordinate_from_string(last.decode()))
                     merges.append((r1, r2, column_index_from_string(c1), column_index_from_string(c2)))
             sheets.append((_fill_merged(rows, merges), datemode))
+    except Exception as exc:  # a truncated member shows only when the sheet is read
+        raise ExcelReadError(BROKEN_FILE_MESSAGE.format(name=name, detail=_detail(exc))) from exc
     finally:
         workbook.close()
     return sheets
+
+
+def _detail(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile):
+        return "压缩结构不完整，文件可能只上传了一部分"
+    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 def _read_xls(content: bytes, name: str):

@@ -26,6 +26,7 @@ from publicity.quotas import check_lines_nest
 from publicity.text import normalize_name
 from rewards.rates import parse_authors
 from scoring import rules
+from scoring.services import year_lock_check
 
 BATCH_SIZE = 500
 
@@ -327,10 +328,23 @@ def articles_import(*, actor, file=None, filename: str = "", rows: Sequence[Mapp
     lookups = _Lookups()
     articles = [a for a in (_parse_article(row, lookups, table.datemode, errors) for row in table.rows) if a]
     groups = _check_groups(articles, errors)
+    _check_years_open(articles, errors)
     if not errors:
         _plan_and_write(result, groups, set(table.headers), actor=actor, filename=filename)
     _mark_rows(preview, errors)
     return result
+
+
+def _check_years_open(articles: list[_Article], errors: list[RowError]) -> None:
+    """A closed year's publications cannot be added or changed by an import either (DOMAIN §9)."""
+    try:
+        year_lock_check(year={a.published_on.year for a in articles})
+    except ValidationError:
+        for article in articles:
+            try:
+                year_lock_check(year=article.published_on.year)
+            except ValidationError as exc:
+                errors.append(RowError(article.number, DATE, str(article.published_on), exc.messages[0]))
 
 
 def _plan_and_write(result: ImportResult, groups: dict, present: set[str], *, actor, filename: str) -> None:
@@ -515,6 +529,10 @@ def quotas_import(*, actor, year: int, file=None, filename: str = "", rows: Sequ
         errors.append(RowError(0, "", "", NO_LINE_COLUMNS_MESSAGE.format(labels="、".join(by_label))))
     if not table.rows:
         errors.append(RowError(0, "", "", excel.EMPTY_TABLE_MESSAGE))
+    try:
+        year_lock_check(year=year)
+    except ValidationError as exc:
+        errors.append(RowError(0, "", str(year), exc.messages[0]))
     if errors:
         return result
 

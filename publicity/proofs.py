@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from publicity.excel import zip_is_bomb
+
 EMPTY_MESSAGE = "文件「{name}」是空文件（0 字节），请重新选择正确的凭证文件。"
 TOO_LARGE_MESSAGE = "文件「{name}」太大（{size}），凭证文件不能超过 {limit}。请压缩图片或拆分后再上传。"
 EXECUTABLE_MESSAGE = "文件「{name}」是可执行程序，不能作为凭证上传。"
@@ -19,6 +21,7 @@ UNKNOWN_TYPE_MESSAGE = (
     "文件「{name}」不是允许的凭证格式。只能上传 JPG、PNG 图片、PDF 文件和 Office 文档（docx、xlsx、doc、xls、wps）；"
     "格式按文件内容判断，修改扩展名无效。"
 )
+ZIP_BOMB_MESSAGE = "文件「{name}」解压后过大（或内含文件过多），可能已损坏或被恶意构造，不能作为凭证上传。"
 BROKEN_OFFICE_MESSAGE = "文件「{name}」看起来是压缩包而不是 Word 或 Excel 文档，请另存为 docx 或 xlsx 后再上传。"
 
 # Magic bytes of the accepted formats.
@@ -111,6 +114,8 @@ def proof_check(upload) -> CheckedProof:
     data = _read_all(upload)
     if data.startswith(EXECUTABLE_MAGICS):
         raise ValidationError(EXECUTABLE_MESSAGE.format(name=name), code="executable")
+    if data.startswith(ZIP_MAGIC) and zip_is_bomb(data):
+        raise ValidationError(ZIP_BOMB_MESSAGE.format(name=name), code="zip_bomb")
     found = sniff(data, name)
     if found is None:
         code = "broken_office" if data.startswith(ZIP_MAGIC) else "unknown_type"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from publicity import roles
 from publicity.audit import audit_record
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
 from publicity.proofs import CheckedProof, proof_check
+from scoring.services import year_lock_check
 
 # Error messages (Chinese: they are shown to the user as they are).
 NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再录入。"
@@ -65,6 +67,14 @@ def _officer_unit(officer):
 def _check_officer_of(officer, publication: Publication) -> None:
     if _officer_unit(officer).pk != publication.manuscript.unit_id:
         raise WorkflowError(NOT_OFFICER_MESSAGE)
+
+
+def _check_year_open(*dates) -> None:
+    """A closed year's publications are frozen (DOMAIN §9): the one rule, as a workflow error."""
+    try:
+        year_lock_check(year={getattr(day, "year", None) for day in dates})
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
 
 
 def _check_reviewer_for(reviewer, publication: Publication) -> None:
@@ -218,6 +228,7 @@ def proof_file_delete(*, proof: ProofFile, officer) -> None:
     _check_officer_of(officer, publication)
     if publication.status not in EDITABLE:
         raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
+    _check_year_open(publication.published_on)
     audit_record(actor=officer, action="proof.delete", target=proof, unit=publication.manuscript.unit,
                  summary=f"删除凭证「{proof.original_name}」：{publication}",
                  before={"publication": publication.pk, "sha256": proof.sha256})
@@ -244,6 +255,7 @@ def publication_create(*, officer, publication_data: dict, manuscript_data: dict
     The unit is the officer's own; status, reviewer and unit are never taken from the data.
     """
     unit = _officer_unit(officer)
+    _check_year_open(publication_data.get("published_on"))
     if manuscript is None:
         manuscript = Manuscript.objects.create(unit=unit, created_by=officer,
                                                **{k: manuscript_data[k] for k in MANUSCRIPT_FIELDS})
@@ -272,6 +284,7 @@ def publication_update(*, publication: Publication, officer, publication_data: d
                        manuscript_data: dict | None = None, key_topics=None, proofs: Sequence = ()) -> Publication:
     """Correct a draft or rejected record. Approved (and submitted) records are read-only to officers."""
     _check_officer_of(officer, publication)
+    _check_year_open(publication.published_on, publication_data.get("published_on"))
     before = _snapshot(publication, PUBLICATION_FIELDS)
     values = {k: publication_data[k] for k in PUBLICATION_FIELDS}
     try:
@@ -317,6 +330,7 @@ def manuscript_is_locked(*, publication: Publication) -> bool:
 
 def _transition(*, publication: Publication, actor, expected: str, to: str, action: str, summary: str,
                 reason: str = "", **fields) -> Publication:
+    _check_year_open(publication.published_on)
     now = timezone.now()
     updated = Publication.objects.filter(pk=publication.pk, status=expected).update(
         status=to, updated_at=now, **fields)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from publicity import deadlines, roles
+from publicity.audit import export_record
 from publicity.forms_reporting import ReportForm, RosterForm
 from publicity.models import OfficerRoster, PeriodReport, Unit
 from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
@@ -105,6 +106,8 @@ def report_export(request, pk):
     workbook = new_workbook()
     title = f"{report.unit.name}{report.period.label}{report.get_period_kind_display()}稿件明细表"
     write_sheet(workbook.create_sheet("稿件明细表"), DETAIL_HEADERS, rows, title=title)
+    export_record(actor=request.user, action="report_export", filename=f"{title}.xlsx", target=report,
+                  unit=report.unit, rows=len(rows), report=report.pk)
     return xlsx_response(workbook, f"{title}.xlsx")
 
 
@@ -167,4 +170,6 @@ def compliance_export(request):
         write_sheet(workbook.create_sheet(label), ["单位", *periods, "信息宣传员名单"],
                     [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
                     title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
+    export_record(actor=request.user, action="compliance_export", filename=f"{year}年定期报送情况.xlsx",
+                  target="publicity.periodreport", year=year)
     return xlsx_response(workbook, f"{year}年定期报送情况.xlsx")

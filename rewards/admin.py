@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
+from publicity.admin import AuditedAdmin
 from rewards.models import (
     Commendation,
     HeadlineRate,
@@ -13,13 +13,15 @@ from rewards.models import (
     RewardBudget,
     RewardSnapshot,
 )
+from scoring.locking import SheetYearForm, YearLockedForm, YearLockedInlineFormSet
+from scoring.services import year_is_closed
 
 ERR_OUTLET_IN_TWO_TIERS = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
                            "每个媒体在一份奖励标准中只能属于一个档次。")
 ERR_HEADLINE_TWICE = "媒体“{outlet}”的头版头条奖励重复，每个媒体只能设一条。"
 
 
-class RateTierInlineFormSet(BaseInlineFormSet):
+class RateTierInlineFormSet(YearLockedInlineFormSet):
     """D6: an outlet belongs to at most one tier of a sheet (rates.RateSheet refuses it too)."""
 
     def clean(self):
@@ -36,7 +38,7 @@ class RateTierInlineFormSet(BaseInlineFormSet):
                 seen[outlet.pk] = data.get("name")
 
 
-class HeadlineRateInlineFormSet(BaseInlineFormSet):
+class HeadlineRateInlineFormSet(YearLockedInlineFormSet):
     def clean(self):
         super().clean()
         outlets = [form.cleaned_data["outlet"] for form in self.forms
@@ -49,6 +51,7 @@ class HeadlineRateInlineFormSet(BaseInlineFormSet):
 
 class RateTierInline(admin.TabularInline):
     model = RateTier
+    form = SheetYearForm
     formset = RateTierInlineFormSet
     extra = 0
     fields = ("sort_order", "name", "outlets", "rate_news", "rate_feature", "rate_research", "rate_any")
@@ -57,6 +60,7 @@ class RateTierInline(admin.TabularInline):
 
 class HeadlineRateInline(admin.TabularInline):
     model = HeadlineRate
+    form = SheetYearForm
     formset = HeadlineRateInlineFormSet
     extra = 0
     fields = ("outlet", "amount", "min_chars")
@@ -64,12 +68,18 @@ class HeadlineRateInline(admin.TabularInline):
 
 
 @admin.register(RateSheet)
-class RateSheetAdmin(admin.ModelAdmin):
+class RateSheetAdmin(AuditedAdmin):
     list_display = ("__str__", "year", "issuer_label", "tier_count")
     list_filter = ("year", "issuer")
     search_fields = ("title", "issuer__name")
     autocomplete_fields = ("issuer",)
     inlines = [RateTierInline, HeadlineRateInline]
+    form = YearLockedForm
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and year_is_closed(obj.year):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -86,7 +96,7 @@ class RateSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(RateTier)
-class RateTierAdmin(admin.ModelAdmin):
+class RateTierAdmin(AuditedAdmin):
     """Where a reviewer adds an outlet to an existing tier (the notice's "等")."""
 
     list_display = ("name", "sheet", "outlet_names", "rate_news", "rate_feature", "rate_research", "rate_any")
@@ -94,6 +104,7 @@ class RateTierAdmin(admin.ModelAdmin):
     search_fields = ("name", "outlets__name")
     list_select_related = ("sheet__issuer",)
     autocomplete_fields = ("outlets",)
+    form = SheetYearForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("outlets")
@@ -123,15 +134,16 @@ class RateTierAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadlineRate)
-class HeadlineRateAdmin(admin.ModelAdmin):
+class HeadlineRateAdmin(AuditedAdmin):
     list_display = ("outlet", "sheet", "amount", "min_chars")
     list_filter = ("sheet",)
     list_select_related = ("outlet", "sheet__issuer")
+    form = SheetYearForm
     autocomplete_fields = ("outlet",)
 
 
 @admin.register(RewardBudget)
-class RewardBudgetAdmin(admin.ModelAdmin):
+class RewardBudgetAdmin(AuditedAdmin):
     list_display = ("year", "amount", "note")
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from publicity import roles
+from publicity.audit import export_record
 from publicity.xlsx import xlsx_response
 from rewards.exports import payout_sheet, unit_summary_workbook
 from rewards.forms import BatchConfirmForm, BatchOpenForm
@@ -104,15 +105,19 @@ def batch_discard(request, pk):
 def batch_xlsx(request, pk):
     batch = _visible_batch(request, pk)
     lines = list(payout_batch_lines(batch=batch, user=request.user))
-    return xlsx_response(payout_sheet(batch, lines), f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx")
+    filename = f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx"
+    export_record(actor=request.user, action="payout_export", filename=filename, target=batch, rows=len(lines))
+    return xlsx_response(payout_sheet(batch, lines), filename)
 
 
 @roles.role_required(*READERS)
 def batch_units_xlsx(request, pk):
     batch = _visible_batch(request, pk)
     lines = list(payout_batch_lines(batch=batch, user=request.user))
-    return xlsx_response(unit_summary_workbook(batch, lines),
-                         f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx")
+    filename = f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx"
+    export_record(actor=request.user, action="payout_units_export", filename=filename, target=batch,
+                  rows=len(lines))
+    return xlsx_response(unit_summary_workbook(batch, lines), filename)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

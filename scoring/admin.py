@@ -1,21 +1,14 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
+from scoring.locking import YearLockedForm
 from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose
-from scoring.services import POLICY_YEAR_CLOSED, assessment_policy_save, year_is_closed
+from scoring.services import assessment_policy_save, year_is_closed
 
 
-class AssessmentPolicyForm(forms.ModelForm):
+class AssessmentPolicyForm(YearLockedForm):
     class Meta:
         model = AssessmentPolicy
         fields = ("year", "base", "bonus_per_article", "bonus_cap_ratio", "penalty_per_article", "floor", "note")
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year_is_closed(year):
-            raise ValidationError(POLICY_YEAR_CLOSED.format(year=year))
-        return year
 
 
 @admin.register(AssessmentPolicy)

@@ -195,17 +195,16 @@ def assessment_json(*, year: int, results: list[UnitResult]) -> dict:
 # --- Policy --------------------------------------------------------------------------------------
 
 
-POLICY_YEAR_CLOSED = "{year}年度已经结算，考核政策不能再修改。如需修改，请先重新开放该年度。"
 
 
 @transaction.atomic
 def assessment_policy_save(*, policy: AssessmentPolicy, actor, changed: list[str] | None = None) -> AssessmentPolicy:
     """Reviewers edit a year's points in the admin; the change is audited and a closed year is locked."""
-    if year_is_closed(policy.year):
-        raise ValidationError(POLICY_YEAR_CLOSED.format(year=policy.year))
     before = None
-    if policy.pk:
-        old = AssessmentPolicy.objects.get(pk=policy.pk)
+    old = AssessmentPolicy.objects.filter(pk=policy.pk).first() if policy.pk else None
+    # Moving a policy out of a closed year changes that year too.
+    year_lock_check(year=[policy.year, old and old.year])
+    if old is not None:
         before = {name: str(getattr(old, name)) for name in POLICY_FIELDS}
     policy.full_clean()
     policy.save()
@@ -373,6 +372,24 @@ def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
 def year_is_closed(year: int) -> bool:
     """For the services that change publications: a closed year's records need a reopen first."""
     return YearClose.objects.filter(year=year, state=YearClose.State.CLOSED).exists()
+
+
+YEAR_LOCKED = "{year}年度已结算，如需修改请先由审核员重新开放该年度并说明原因。"
+
+
+def year_lock_check(*, year: int | Iterable[int | None] | None) -> None:
+    """The one year-lock rule (DOMAIN §9): a closed year's publications, quotas, policy and rate
+    sheet cannot change until a reviewer reopens the year with a reason (year_reopen, audited).
+
+    Every write path calls this with the year(s) it touches; one query whatever their number.
+    """
+    years = {year} if isinstance(year, int) else {y for y in (year or ()) if y is not None}
+    if not years:
+        return
+    closed = sorted(YearClose.objects.filter(year__in=years, state=YearClose.State.CLOSED)
+                    .values_list("year", flat=True))
+    if closed:
+        raise ValidationError(YEAR_LOCKED.format(year="、".join(str(y) for y in closed)), code="year_locked")
 
 
 # --- 公示 objections -------------------------------------------------------------------------------

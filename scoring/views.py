@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from publicity import roles
+from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
 from publicity.xlsx import xlsx_response
 from scoring import charts, rules, services
@@ -122,7 +123,10 @@ def bulletin_xlsx(request):
     suffix = "（预估）" if bulletin.estimate else ""
     workbook = statistics_workbook(year=year, results=bulletin.results,
                                    title=f"{year}年度宣传工作考核通报{suffix}")
-    return xlsx_response(workbook, f"{year}年度宣传工作考核通报{suffix}.xlsx")
+    filename = f"{year}年度宣传工作考核通报{suffix}.xlsx"
+    export_record(actor=request.user, action="bulletin_export", filename=filename, target="scoring.yearclose",
+                  rows=len(bulletin.results), year=year)
+    return xlsx_response(workbook, filename)
 
 
 def _year_done(year, message, request):
@@ -225,4 +229,6 @@ def periodic(request):
 @login_required
 def periodic_xlsx(request):
     _, report = _chosen_period(request)
+    export_record(actor=request.user, action="periodic_export", filename=f"{report.title}.xlsx",
+                  target="publicity.publication")
     return xlsx_response(periodic_workbook(report), f"{report.title}.xlsx")

@@ -205,7 +205,7 @@ def test_a_closed_years_policy_cannot_be_changed(rita):
     year_close(year=2011, reviewer=rita, today=AFTER_2011)
     policy = AssessmentPolicy.objects.get(year=2011)
     policy.base = Decimal("5")
-    with pytest.raises(ValidationError, match="已经结算"):
+    with pytest.raises(ValidationError, match="已结算"):
         assessment_policy_save(policy=policy, actor=rita)
 
 
