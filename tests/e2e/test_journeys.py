@@ -1,7 +1,155 @@
+"""The three journeys of issue 7 in Chromium: officer records, reviewer decides, leader reads the score.
+
+Every page a journey passes through is saved by shoot() at both widths into screenshots/.
+Waits are explicit (WebDriverWait on what the user would look at); there are no sleeps.
+"""
+
+import base64
+
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from tests.e2e.conftest import wait_for_new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# A real 1×1 PNG: proof files are checked by content, not by name.
+PNG_BYTES = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+TITLE = "汉滨区举办春风行动专场招聘会"
+
+
+def wait(browser, timeout: float = 10):
+    return WebDriverWait(browser, timeout)
+
+
+def click_and_wait(browser, element):
+    """Click a link or a submit button and wait until the next page has loaded."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait_for_new_page(browser, old)
+
+
+def nav(browser, label: str):
+    click_and_wait(browser, browser.find_element(By.XPATH, f"//nav[@class='main-nav']/a[normalize-space()='{label}']"))
+
+
+def text_of(browser, css: str) -> str:
+    return browser.find_element(By.CSS_SELECTOR, css).text
+
+
+def proof_png(tmp_path):
+    path = tmp_path / "版面照片.png"
+    path.write_bytes(PNG_BYTES)
+    return str(path)
+
+
+@pytest.fixture
+def personas(reference_data):
+    from publicity import roles
+    from tests.conftest import make_user
+
+    return {
+        "alice": make_user("alice", roles.OFFICER, "汉滨区"),
+        "rita": make_user("rita", roles.REVIEWER, "政策法规与信息化管理科", is_staff=True),
+        "leo": make_user("leo", roles.LEADER),
+    }
+
+
+@pytest.fixture
+def hanbin_one_short(reference_data):
+    """汉滨区 lacks exactly one municipal article of its 2011 task (40 + 4): score 3.9, one approval makes it 4."""
+    import datetime
+
+    from publicity.models import Manuscript, Outlet, Publication, Status, Unit
+
+    unit = Unit.objects.get(name="汉滨区")
+    outlet = Outlet.objects.get(name="安康日报")
+    for number in range(43):
+        kind = "research" if number < 4 else "news"
+        manuscript = Manuscript.objects.create(unit=unit, title=f"汉滨区往期稿件{number + 1}", kind=kind)
+        Publication.objects.create(manuscript=manuscript, outlet=outlet, status=Status.APPROVED,
+                                   published_on=datetime.date(2011, 3, 1) + datetime.timedelta(days=number))
+    return unit
+
+
+def type_date(browser, element, year: int, month: int, day: int):
+    """Type a date into <input type=date> as a user does: its fields follow the browser's locale order.
+
+    Month and day move on after two digits; the year takes up to six, so TAB moves on after it.
+    """
+    order = browser.execute_script(
+        "return Intl.DateTimeFormat().formatToParts(new Date(2011, 4, 10))"
+        ".filter(p => ['year', 'month', 'day'].includes(p.type)).map(p => p.type)")
+    parts = {"year": f"{year:04d}", "month": f"{month:02d}", "day": f"{day:02d}"}
+    keys = []
+    for position, part in enumerate(order):
+        keys.append(parts[part])
+        if part == "year" and position < len(order) - 1:
+            keys.append(Keys.TAB)
+    element.send_keys(*keys)
+    assert element.get_attribute("value") == f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def fill_record_form(browser, *, title: str, proof: str):
+    browser.find_element(By.ID, "id_title").send_keys(title)
+    browser.find_element(By.ID, "id_authors").send_keys("张三、李四")
+    Select(browser.find_element(By.ID, "id_kind")).select_by_visible_text("新闻")
+    outlet = browser.find_element(By.ID, "id_outlet")
+    outlet.send_keys("安康日报")
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "outlet-info"), "已选：安康日报"))
+    type_date(browser, browser.find_element(By.ID, "id_published_on"), 2011, 5, 10)
+    browser.find_element(By.ID, "id_page").send_keys("第2版")
+    browser.find_element(By.ID, "id_char_count").send_keys("1200")
+    browser.find_element(By.ID, "id_proofs").send_keys(proof)
+
+
+def record_a_publication(browser, live_server, shoot, tmp_path, *, screenshots: bool = True):
+    """Journey 1's steps: the officer's form, submitted for review; returns on the record's page."""
+    nav(browser, "录入稿件")
+    if screenshots:
+        shoot("j1-record-form")
+    fill_record_form(browser, title=TITLE, proof=proof_png(tmp_path))
+    if screenshots:
+        shoot("j1-record-form-filled")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[name=submit]"))
+
+
+def test_journey_1_an_officer_records_a_publication_and_sees_it_pending(
+        personas, hanbin_one_short, browser, live_server, login, shoot, tmp_path):
+    from publicity.models import Publication
+
+    login("alice", "pw-alice")
+    assert "汉滨区" in text_of(browser, ".site-header")
+    shoot("j1-officer-home")
+    record_a_publication(browser, live_server, shoot, tmp_path)
+
+    assert TITLE in text_of(browser, "h1")
+    assert "待审核" in text_of(browser, "h1 .status")
+    assert "已提交审核" in text_of(browser, ".messages")
+    proof = browser.find_element(By.CSS_SELECTOR, ".proofs img")
+    assert proof.get_attribute("alt") == "凭证：版面照片.png"
+    wait(browser).until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", proof))
+    shoot("j1-record-submitted")
+    publication = Publication.objects.get(manuscript__title=TITLE)
+    assert (publication.status, publication.outlet.name, str(publication.published_on)) == (
+        "submitted", "安康日报", "2011-05-10")
+    assert publication.proofs.count() == 1
+
+    nav(browser, "刊发记录")
+    assert "待审核" in browser.find_element(By.XPATH, f"//tr[.//a[normalize-space()='{TITLE}']]").text
+    shoot("j1-record-list")
+
+    nav(browser, "本单位考核")
+    assert "汉滨区 · 2011年度" in text_of(browser, "h1")
+    stats = text_of(browser, ".stat-row")
+    assert "3.9" in stats and "缺稿篇数" in stats
+    assert "待审核" in stats
+    assert "39" in browser.find_element(By.XPATH, "//tr[td[normalize-space()='市级及以上媒体新闻稿件']]").text
+    shoot("j1-unit-progress")
 
 
 def test_an_officer_logs_in_and_sees_the_own_unit(reference_data, browser, live_server, login, shoot):
