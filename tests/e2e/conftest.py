@@ -52,6 +52,16 @@ def browser(browser_paths):
     driver.quit()
 
 
+OVERFLOW_SCRIPT = """
+const width = arguments[0];
+const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width + 1)
+  .filter(e => !e.parentElement.closest(".table-wrap") || e.classList.contains("table-wrap"))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}`);
+return [document.documentElement.scrollWidth, wide];
+"""
+
+
 @pytest.fixture
 def shoot(browser):
     """shoot("name") saves the whole current page at both widths and checks that the phone layout fits.
@@ -71,8 +81,8 @@ def shoot(browser):
             browser.set_window_size(width, max(height, min(full, 8000)) + frame)
             browser.save_screenshot(str(SCREENSHOTS / f"{name}-{label}.png"))
             if label == "phone":
-                overflow = browser.execute_script("return document.documentElement.scrollWidth")
-                assert overflow <= width, f"{name}: 手机宽度下页面横向溢出（{overflow}px > {width}px）"
+                overflow, culprits = browser.execute_script(OVERFLOW_SCRIPT, width)
+                assert overflow <= width, f"{name}: 手机宽度下页面横向溢出（{overflow}px > {width}px）：{culprits}"
         browser.set_window_size(*WIDTHS["desktop"])
         wait_for_width(browser, WIDTHS["desktop"][0])
 

@@ -152,6 +152,129 @@ def test_journey_1_an_officer_records_a_publication_and_sees_it_pending(
     shoot("j1-unit-progress")
 
 
+def submitted_record():
+    """Alice's record of journey 1, as it stands after she submitted it (with its proof file)."""
+    import datetime
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from publicity import services
+    from publicity.models import Outlet
+
+    alice = User.objects.get(username="alice")
+    publication = services.publication_create(
+        officer=alice,
+        manuscript_data={"title": TITLE, "authors": "张三、李四", "kind": "news", "special_topic": ""},
+        publication_data={"outlet": Outlet.objects.get(name="安康日报"), "published_on": datetime.date(2011, 5, 10),
+                          "front_headline": False, "page": "第2版", "url": "", "char_count": 1200},
+        proofs=[SimpleUploadedFile("版面照片.png", PNG_BYTES, content_type="image/png")])
+    services.publication_submit(publication=publication, officer=alice)
+    return publication
+
+
+def queue_row(browser):
+    return browser.find_element(By.XPATH, f"//table[contains(@class,'queue')]//tr[.//a[normalize-space()='{TITLE}']]")
+
+
+def test_journey_2_a_reviewer_rejects_the_officer_corrects_and_the_reviewer_approves(
+        personas, hanbin_one_short, browser, live_server, login, shoot):
+    publication = submitted_record()
+    login("rita", "pw-rita")
+    shoot("j2-reviewer-home")
+    nav(browser, "审核队列")
+    row = queue_row(browser)
+    wait(browser).until(lambda b: b.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth", row.find_element(By.CSS_SELECTOR, "img.thumb")))
+    shoot("j2-review-queue")
+    row.find_element(By.TAG_NAME, "summary").click()
+    reason = row.find_element(By.TAG_NAME, "textarea")
+    wait(browser).until(ec.visibility_of(reason))
+    reason.send_keys("发表日期与版面照片不符，请核对后重新提交。")
+    shoot("j2-review-reject-reason")
+    click_and_wait(browser, row.find_element(By.XPATH, ".//button[normalize-space()='确认退回']"))
+    assert "已退回" in text_of(browser, ".messages")
+    assert "没有待审核的记录" in text_of(browser, ".queue")
+    shoot("j2-review-queue-after-reject")
+
+    login("alice", "pw-alice")
+    rejected = text_of(browser, ".callout-bad")
+    assert TITLE in rejected and "发表日期与版面照片不符" in rejected
+    shoot("j2-officer-home-rejected")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, TITLE))
+    assert "发表日期与版面照片不符" in text_of(browser, ".callout-bad")
+    assert "已退回" in text_of(browser, "h1 .status")
+    shoot("j2-record-rejected")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "按原因修改并重新提交"))
+    assert "发表日期与版面照片不符" in text_of(browser, ".callout-bad")
+    date = browser.find_element(By.ID, "id_published_on")
+    assert date.get_attribute("value") == "2011-05-10"
+    date.send_keys(Keys.BACKSPACE)  # the focused field of the date, whichever the locale shows first
+    date.clear()
+    type_date(browser, date, 2011, 5, 12)
+    shoot("j2-record-edit")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[name=submit]"))
+    assert "待审核" in text_of(browser, "h1 .status")
+    shoot("j2-record-resubmitted")
+
+    login("rita", "pw-rita")
+    nav(browser, "审核队列")
+    row = queue_row(browser)
+    assert "上次退回原因" in row.text and "2011-05-12" in row.text
+    click_and_wait(browser, row.find_element(By.XPATH, ".//button[normalize-space()='通过']"))
+    assert "已审核通过" in text_of(browser, ".messages")
+    shoot("j2-review-queue-after-approve")
+    publication.refresh_from_db()
+    assert (publication.status, str(publication.published_on), publication.reviewer.username) == (
+        "approved", "2011-05-12", "rita")
+
+
+def score_of(browser, unit_name: str) -> str:
+    return browser.find_element(
+        By.XPATH, f"//table[contains(@class,'bulletin-table') or contains(@class,'ranking')]"
+                  f"//tr[td[normalize-space()='{unit_name}'] or td/a[normalize-space()='{unit_name}']]"
+                  f"/td[contains(@class,'score')]").text
+
+
+def test_journey_3_a_leader_sees_the_units_score_change_after_the_approval(
+        personas, hanbin_one_short, browser, live_server, login, shoot):
+    submitted_record()
+    login("leo", "pw-leo")
+    shoot("j3-leader-home")
+    nav(browser, "考核看板")
+    assert "2011" in text_of(browser, "h1")
+    before_dashboard = score_of(browser, "汉滨区")
+    shoot("j3-dashboard-before")
+    nav(browser, "考核通报")
+    before_bulletin = score_of(browser, "汉滨区")
+    assert before_dashboard == before_bulletin == "3.9"
+
+    login("rita", "pw-rita")
+    nav(browser, "审核队列")
+    click_and_wait(browser, queue_row(browser).find_element(By.XPATH, ".//button[normalize-space()='通过']"))
+    assert "已审核通过" in text_of(browser, ".messages")
+
+    login("leo", "pw-leo")
+    nav(browser, "考核看板")
+    assert score_of(browser, "汉滨区") == "4"
+    shoot("j3-dashboard-after")
+    click_and_wait(browser, browser.find_element(By.XPATH, "//table//a[normalize-space()='汉滨区']"))
+    assert "汉滨区" in text_of(browser, "h1")
+    assert "各项任务均已完成" in text_of(browser, "main")
+    assert TITLE in text_of(browser, "main")
+    shoot("j3-unit-detail")
+    nav(browser, "考核通报")
+    assert score_of(browser, "汉滨区") == "4"
+    shoot("j3-bulletin")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, ".bulletin-table").is_displayed()
+        shoot("j3-bulletin-print")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_an_officer_logs_in_and_sees_the_own_unit(reference_data, browser, live_server, login, shoot):
     from publicity import roles
     from tests.conftest import make_user
