@@ -7,6 +7,7 @@ Waits are explicit (WebDriverWait on what the user would look at); there are no 
 import base64
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -273,6 +274,69 @@ def test_journey_3_a_leader_sees_the_units_score_change_after_the_approval(
         shoot("j3-bulletin-print")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def press(browser, *keys):
+    ActionChains(browser).send_keys(*keys).perform()
+
+
+def focused(browser):
+    return browser.switch_to.active_element
+
+
+def tab_to(browser, target_id: str, limit: int = 30):
+    """TAB until the field is focused, checking on the way that every focused element shows its focus.
+
+    (TAB within a native date field moves to its calendar button, which Chromium outlines itself.)
+    """
+    previous = focused(browser)
+    for _ in range(limit):
+        press(browser, Keys.TAB)
+        element = focused(browser)
+        if element != previous:
+            outline = element.value_of_css_property("outline-style")
+            assert outline not in ("none", ""), f"焦点不可见：{element.get_attribute('outerHTML')[:80]}"
+        previous = element
+        if element.get_attribute("id") == target_id:
+            return element
+    raise AssertionError(f"TAB reached no #{target_id}")
+
+
+def test_an_officer_fills_and_submits_the_form_with_the_keyboard_only(personas, browser, live_server, login, shoot):
+    from publicity.models import Publication
+
+    login("alice", "pw-alice")
+    browser.get(live_server.url + "/records/new/")
+    press(browser, Keys.TAB)
+    assert focused(browser).text == "跳到正文"
+    press(browser, Keys.ENTER)
+    tab_to(browser, "id_title")
+    press(browser, "键盘录入的稿件")
+    tab_to(browser, "id_authors")
+    press(browser, "王五")
+    tab_to(browser, "id_key_topics_0")
+    press(browser, Keys.SPACE)
+    tab_to(browser, "id_outlet")
+    press(browser, "陕西日报")
+    wait(browser).until(ec.text_to_be_present_in_element((By.ID, "outlet-info"), "已选：陕西日报"))
+    type_date(browser, tab_to(browser, "id_published_on"), 2011, 6, 1)
+    tab_to(browser, "id_char_count")
+    press(browser, "800")
+    shoot("keyboard-record-form")
+    old = browser.find_element(By.TAG_NAME, "html")
+    for _ in range(10):  # the submit button has no id: TAB until it is the focused element
+        press(browser, Keys.TAB)
+        if focused(browser).get_attribute("name") == "submit":
+            break
+    assert focused(browser).text == "保存并提交审核"
+    assert focused(browser).value_of_css_property("outline-style") == "solid"
+    press(browser, Keys.ENTER)
+    wait_for_new_page(browser, old)
+    assert "待审核" in text_of(browser, "h1 .status")
+    publication = Publication.objects.get(manuscript__title="键盘录入的稿件")
+    assert (publication.outlet.name, str(publication.published_on), publication.char_count) == (
+        "陕西日报", "2011-06-01", 800)
+    assert publication.manuscript.key_topics.count() == 1
 
 
 def test_an_officer_logs_in_and_sees_the_own_unit(reference_data, browser, live_server, login, shoot):
