@@ -4,7 +4,8 @@ Every page a journey passes through is saved by shoot() at both widths into scre
 Waits are explicit (WebDriverWait on what the user would look at); there are no sleeps.
 """
 
-import base64
+import struct
+import zlib
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -17,9 +18,20 @@ from tests.e2e.conftest import wait_for_new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# A real 1×1 PNG: proof files are checked by content, not by name.
-PNG_BYTES = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG (proof files are checked by content, not by name): a grey page with a darker column."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = bytes([0]) + b"".join(b"\x60\x60\x60" if 20 <= x < 60 else b"\xe8\xe8\xe0" for x in range(width))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(
+        b"IEND", b"")
+
+
+PNG_BYTES = _png(120, 160)
 TITLE = "汉滨区举办春风行动专场招聘会"
 
 
