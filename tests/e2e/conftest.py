@@ -52,20 +52,47 @@ def browser(browser_paths):
     driver.quit()
 
 
+OVERFLOW_SCRIPT = """
+const width = arguments[0];
+const wide = [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width + 1)
+  .filter(e => !e.parentElement.closest(".table-wrap") || e.classList.contains("table-wrap"))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} ${Math.round(e.getBoundingClientRect().right)}`);
+return [document.documentElement.scrollWidth, wide];
+"""
+
+
 @pytest.fixture
 def shoot(browser):
-    """shoot("name") saves the current page at both widths (full page height)."""
+    """shoot("name") saves the whole current page at both widths and checks that the phone layout fits.
+
+    The window is made as tall as the page, so that the picture shows it whole from its top.
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def take(name: str):
         for label, (width, height) in WIDTHS.items():
             browser.set_window_size(width, height)
-            full = browser.execute_script("return document.documentElement.scrollHeight")
-            browser.set_window_size(width, max(height, min(full, 4000)))
+            wait_for_width(browser, width)
+            # The window is taller than its viewport by the (invisible) browser frame.
+            frame, full = browser.execute_script(
+                "window.scrollTo(0, 0); return [window.outerHeight - window.innerHeight,"
+                " Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]")
+            browser.set_window_size(width, max(height, min(full, 8000)) + frame)
             browser.save_screenshot(str(SCREENSHOTS / f"{name}-{label}.png"))
+            if label == "phone":
+                overflow, culprits = browser.execute_script(OVERFLOW_SCRIPT, width)
+                assert overflow <= width, f"{name}: 手机宽度下页面横向溢出（{overflow}px > {width}px）：{culprits}"
         browser.set_window_size(*WIDTHS["desktop"])
+        wait_for_width(browser, WIDTHS["desktop"][0])
 
     return take
+
+
+def wait_for_width(browser, width: int, timeout: float = 5):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return window.innerWidth") == width)
 
 
 def wait_for_new_page(browser, old_html, timeout: float = 10):
