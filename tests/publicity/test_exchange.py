@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
 from publicity.exchange import ARTICLE_HEADERS, articles_import
 from publicity.models import AuditEvent, Manuscript, Publication, Status
@@ -181,15 +183,17 @@ def test_the_detail_export_reimports_without_any_change(rita, hanbin, hanyin, ma
                      front_headline=True, char_count=1200, url="http://rmrb.example.cn/a")
     make_publication(hanyin, title="乙", outlet="安康日报", page="第2版", status=Status.SUBMITTED)
     Manuscript.objects.filter(title="乙").update(ref="HY-7")
-    workbook = articles_export(publications=Publication.objects.all(), actor=rita)
+    content = workbook_bytes(articles_export(publications=Publication.objects.all(), actor=rita))
+    workbook = load_workbook(io.BytesIO(content))
     rows = _sheet_rows(workbook, "稿件明细表")
     assert rows[0] == HEADER
     assert rows[1][:9] == ["汉滨区", "甲", "张三、李四", "人民日报", "调研", "头版头条", 1200,
-                           datetime.date(2011, 5, 3), "双创"]
+                           datetime.datetime(2011, 5, 3), "双创"]
+    assert workbook["稿件明细表"]["H2"].number_format == "yyyy-mm-dd"
     assert workbook["稿件明细表"].freeze_panes == "A2"
     Publication.objects.update(status=Status.APPROVED)
     before = list(Publication.objects.order_by("pk").values())
-    result = articles_import(actor=rita, file=workbook_bytes(workbook), filename="导出.xlsx")
+    result = articles_import(actor=rita, file=content, filename="导出.xlsx")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     assert list(Publication.objects.order_by("pk").values()) == before
     assert AuditEvent.objects.filter(action="articles_export").exists()

@@ -172,6 +172,17 @@ def test_the_record_page_shows_every_status_change(officer_client, rita):
     assert "Rita" in body
 
 
+@pytest.mark.parametrize("size", [3, 60])
+def test_the_officers_records_page_needs_at_most_ten_queries(officer_client, make_publication, hanbin, size,
+                                                              django_assert_max_num_queries):
+    for i in range(size):
+        make_publication(hanbin, title=f"稿件{i}", status=Status.REJECTED if i % 3 == 0 else Status.APPROVED)
+    with django_assert_max_num_queries(10):
+        response = officer_client.get(reverse("portal:records"), {"year": 2011, "page": 2 if size > 50 else 1})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == size
+
+
 def test_the_units_records_are_filtered_and_paged(officer_client, make_publication, hanbin, hanyin,
                                                   django_assert_max_num_queries):
     for size in (5, 40):

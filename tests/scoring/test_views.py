@@ -62,6 +62,24 @@ def test_the_dashboard_needs_a_bounded_number_of_queries(client, leo, make_publi
         assert client.get(reverse("scoring:dashboard")).status_code == 200
 
 
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_dashboard_of_a_closed_year_reads_the_snapshot_in_bounded_queries(client, leo, rita, make_publication,
+                                                                            n, monkeypatch,
+                                                                            django_assert_max_num_queries):
+    from scoring import services
+
+    _bulk(make_publication, n)
+    year_close(year=2011, reviewer=rita, today=datetime.date(2012, 1, 20))
+
+    def no_live_assessment(**kwargs):
+        raise AssertionError("a closed year is not assessed again")
+
+    monkeypatch.setattr(services, "assess_year", no_live_assessment)
+    client.force_login(leo)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("scoring:dashboard"), {"year": 2011}).status_code == 200
+
+
 # --- Unit page ---------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,491 @@
+"""Benchmarks side by side (issue 9): assessment, pages, throughput, exports, import, memory.
+
+    make bench                                   # city scale (40 units, 3,000 a year, 3 years)
+    .venv/bin/python bench/run.py --scale province   # 400 units, 50,000 a year, 15 years = 750,000
+
+The data set lives in its own SQLite file (/tmp/bench-<scale>.sqlite3, or --db / DATABASE_URL); it
+is generated with `manage.py generate_data` the first time and reused afterwards (migrations are
+applied on every run, so new indexes reach an existing data set). Never point it at the project's
+database. Every section is measured in the same run and printed with ratios, since the machines are
+noisy: compare ratios between runs, not absolute times.
+
+Sections (each can be skipped with --skip NAME):
+- assess:     `scoring.services.assess_year` of all units vs a per-unit, per-line ORM count
+              implementation written here (one COUNT per unit × quota line, as one would write it
+              first) vs the bare aggregate SQL query of the service alone (the floor).
+- pages:      dashboard, bulletin and the officer's records page through the Django test client:
+              median server time of --repeat runs and the number of queries.
+- load:       throughput against gunicorn on 127.0.0.1 (the `bench` extra), --load-seconds per page,
+              --threads client threads. Skipped when gunicorn is not installed.
+- exports:    statistics export of the year and detail export of 50,000 rows (time).
+- import:     bench/import_bench.py (10,000 rows, ours vs a default django-import-export resource),
+              in a subprocess on a throwaway database.
+- memory:     peak memory (ru_maxrss) of a 50,000-row detail import and of a 50,000-row detail
+              export, each in its own subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALES = {
+    "city": {"units": 40, "per_year": 3000, "years": 3},
+    "province": {"units": 400, "per_year": 50000, "years": 15},
+}
+START_YEAR = 2011
+EXPORT_ROWS = 50_000
+TARGETS = {
+    "assess_vs_floor": 2.0, "assess_vs_naive": 20.0, "dashboard_queries": 15, "dashboard_ms": 150,
+    "officer_queries": 10, "import_ratio": 5.0, "export_s": 10.0, "memory_mb": 500,
+}
+
+rows_out: list[tuple[str, str, str]] = []  # (measure, figure, target/verdict)
+
+
+def report(measure: str, figure: str, verdict: str = "") -> None:
+    rows_out.append((measure, figure, verdict))
+    print(f"{measure:<58} {figure:>26}  {verdict}", flush=True)
+
+
+def verdict(ok: bool, target: str) -> str:
+    return f"{'met' if ok else 'MISSED'} (target {target})"
+
+
+def environment(db: Path) -> None:
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ["HTTPS"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver,localhost"
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def ensure_data(scale: dict) -> None:
+    from django.core.management import call_command
+
+    from publicity.models import Publication
+
+    call_command("migrate", verbosity=0)
+    wanted = scale["per_year"] * scale["years"]
+    have = Publication.objects.count()
+    if have >= wanted * 0.95:
+        print(f"reusing the data set: {have:,} publications")
+        return
+    if have:
+        sys.exit(f"the database holds {have:,} publications, not {wanted:,}: use another --db")
+    started = time.perf_counter()
+    call_command("generate_data", units=scale["units"], per_year=scale["per_year"], years=scale["years"],
+                 start_year=START_YEAR)
+    print(f"generated in {time.perf_counter() - started:.0f} s")
+
+
+def timed(run, repeat: int) -> tuple[float, object]:
+    """Median seconds of `repeat` runs (after one warm-up run) and the last outcome."""
+    outcome = run()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        outcome = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), outcome
+
+
+def queries_of(run) -> tuple[int, object]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        outcome = run()
+    return len(captured.captured_queries), outcome
+
+
+# --- Assessment ----------------------------------------------------------------------------------
+
+
+def naive_assessment(year: int, units: list) -> dict[tuple[int, str], int]:
+    """What one writes first: per unit, per quota line, one ORM COUNT (plus one for the bonus)."""
+    from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication, Quota
+    from scoring import rules
+
+    have = {}
+    for unit in units:
+        approved = Publication.objects.approved().in_year(year).filter(manuscript__unit=unit)
+        for quota in Quota.objects.filter(year=year, unit=unit).select_related("line"):
+            scope = quota.line.scope
+            levels = rules.LEVELS[rules.LEVEL_RANK[scope.level_min]:rules.LEVEL_RANK[scope.level_max] + 1]
+            lines = approved.filter(outlet__level__in=levels, manuscript__kind__in=scope.kinds)
+            if scope.topic:
+                lines = lines.filter(manuscript__special_topic=scope.topic)
+            have[(unit.pk, quota.line.code)] = lines.count()
+        approved.filter(outlet__media_class__in=BONUS_CLASSES, outlet__level__in=BONUS_LEVELS).count()
+    return have
+
+
+def bare_aggregate(year: int) -> list:
+    from django.db import connection
+    from django.db.models import Count
+
+    from scoring.services import BONUS_ELIGIBLE, _approved
+
+    queryset = (_approved(year=year, units=None, today=None).annotate(eligible=BONUS_ELIGIBLE)
+                .values("manuscript__unit_id", "outlet__level", "manuscript__kind", "manuscript__special_topic",
+                        "eligible").annotate(n=Count("id"))
+                .order_by())
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def bench_assess(year: int, repeat: int, naive_sample: int) -> None:
+    from publicity.models import Quota, Unit
+    from scoring.services import assess_year
+
+    floor, rows = timed(lambda: bare_aggregate(year), repeat)
+    ours, results = timed(lambda: assess_year(year=year), repeat)
+    queries, _ = queries_of(lambda: assess_year(year=year))
+    unit_ids = sorted(set(Quota.objects.filter(year=year).values_list("unit_id", flat=True)))
+    sample = unit_ids if naive_sample <= 0 else unit_ids[:naive_sample]
+    units = list(Unit.objects.filter(pk__in=sample))
+    started = time.perf_counter()
+    have = naive_assessment(year, units)
+    naive = (time.perf_counter() - started) * len(unit_ids) / len(units)
+    by_unit = {r.unit_id: r for r in results}
+    mismatches = [key for key, n in have.items()
+                  if next(line.have for line in by_unit[key[0]].lines if line.code == key[1]) != n]
+    extrapolated = "" if len(units) == len(unit_ids) else f" (from {len(units)} units)"
+    report(f"assessment of {len(unit_ids)} units, {year}: bare aggregate SQL (floor)", f"{floor * 1000:.0f} ms",
+           f"{len(rows)} rows")
+    report("  our service assess_year", f"{ours * 1000:.0f} ms · {queries} queries",
+           verdict(ours / floor <= TARGETS["assess_vs_floor"], f"≤ 2× floor: {ours / floor:.2f}×"))
+    report(f"  per-unit, per-line ORM counts{extrapolated}", f"{naive * 1000:.0f} ms",
+           verdict(naive / ours >= TARGETS["assess_vs_naive"], f"ours ≥ 20× faster: {naive / ours:.0f}×")
+           + ("" if not mismatches else f" · {len(mismatches)} line counts differ!"))
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def bench_users():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    from publicity import roles
+    from publicity.models import Membership, Unit
+
+    roles.ensure_groups()
+    User = get_user_model()
+    leader, _ = User.objects.get_or_create(username="bench-leader", defaults={"first_name": "基准领导"})
+    leader.groups.set([Group.objects.get(name=roles.LEADER)])
+    Membership.objects.get_or_create(user=leader, defaults={"unit": None})
+    officer, _ = User.objects.get_or_create(username="bench-officer", defaults={"first_name": "基准宣传员"})
+    officer.groups.set([Group.objects.get(name=roles.OFFICER)])
+    busiest = Unit.objects.annotate(n=Count("manuscripts")).order_by("-n").first()
+    Membership.objects.update_or_create(user=officer, defaults={"unit": busiest})
+    return leader, officer
+
+
+def close_year(year: int) -> None:
+    """A closed year, as 14 of a province's 15 years are: its results come from the snapshot."""
+    from scoring.models import UnitResultSnapshot, YearClose
+    from scoring.services import _snapshot_write
+
+    if not UnitResultSnapshot.objects.filter(year=year).exists():
+        _snapshot_write(year)
+    YearClose.objects.update_or_create(year=year, defaults={"state": YearClose.State.CLOSED,
+                                                            "closed_on": datetime.date(year + 1, 1, 20)})
+
+
+def page_urls(year: int) -> list[tuple[str, str, str]]:
+    from django.urls import reverse
+
+    return [
+        ("dashboard (领导), open year: live estimate", "leader", f"{reverse('scoring:dashboard')}?year={year}"),
+        ("dashboard (领导), closed year: snapshot", "leader", f"{reverse('scoring:dashboard')}?year={year - 1}"),
+        ("bulletin (领导)", "leader", f"{reverse('scoring:bulletin')}?year={year}"),
+        ("officer records page 1", "officer", reverse("portal:records")),
+        ("officer records, year filter, page 5", "officer", f"{reverse('portal:records')}?year={year}&page=5"),
+    ]
+
+
+def bench_pages(year: int, repeat: int) -> None:
+    from django.test import Client
+
+    leader, officer = bench_users()
+    clients = {"leader": Client(), "officer": Client()}
+    clients["leader"].force_login(leader)
+    clients["officer"].force_login(officer)
+    for label, who, url in page_urls(year):
+        client = clients[who]
+
+        def get(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        seconds, _ = timed(get, repeat)
+        queries, _ = queries_of(get)
+        if label.startswith("dashboard"):
+            ok = queries <= TARGETS["dashboard_queries"] and seconds * 1000 <= TARGETS["dashboard_ms"]
+            note = verdict(ok, "≤ 15 queries, ≤ 150 ms")
+        elif who == "officer":
+            note = verdict(queries <= TARGETS["officer_queries"], "≤ 10 queries")
+        else:
+            note = ""
+        report(f"page: {label}", f"{seconds * 1000:.0f} ms · {queries} queries", note)
+
+
+# --- Throughput ----------------------------------------------------------------------------------
+
+
+def hammer(port: int, url: str, cookie: str, seconds: float, threads: int) -> tuple[int, int, list[float]]:
+    """GET url from `threads` threads for `seconds` (a new connection per request, as sync workers close)."""
+    import http.client
+
+    done, failed, latencies = 0, 0, []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        nonlocal done, failed
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("GET", url, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError:
+                ok = False
+            finally:
+                connection.close()
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                done += ok
+                failed += not ok
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return done, failed, latencies
+
+
+def bench_load(year: int, seconds: float, threads: int) -> None:
+    import importlib.util
+    import socket
+
+    from django.conf import settings
+    from django.test import Client
+
+    if importlib.util.find_spec("gunicorn") is None:
+        report("throughput (gunicorn)", "skipped", "pip install -e '.[bench]'")
+        return
+    leader, officer = bench_users()
+    cookies = {}
+    for who, user in (("leader", leader), ("officer", officer)):
+        client = Client()
+        client.force_login(user)
+        cookies[who] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workers = os.cpu_count() or 2
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for label, who, url in [page_urls(year)[i] for i in (0, 1, 3)]:
+            done, failed, latencies = hammer(port, url, cookies[who], seconds, threads)
+            latencies.sort()
+            p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
+            report(f"load: {label}, {workers} workers, {threads} threads, {seconds:.0f} s",
+                   f"{done / seconds:.1f} req/s · p95 {p95 * 1000:.0f} ms", f"{failed} failed")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# --- Exports, import, memory ---------------------------------------------------------------------
+
+
+def export_queryset(rows: int):
+    from publicity.models import Publication
+
+    last = Publication.objects.order_by("-pk").values_list("pk", flat=True)
+    cut = Publication.objects.order_by("pk").values_list("pk", flat=True)[rows - 1: rows].first() or last.first()
+    return Publication.objects.filter(pk__lte=cut)
+
+
+def bench_exports(year: int) -> None:
+    from publicity.exchange import articles_export, statistics_export
+    from publicity.xlsx import workbook_bytes
+
+    started = time.perf_counter()
+    workbook_bytes(statistics_export(year=year, actor=None))
+    report(f"statistics export {year}", f"{time.perf_counter() - started:.2f} s")
+    queryset = export_queryset(EXPORT_ROWS)
+    count = queryset.count()
+    started = time.perf_counter()
+    content = workbook_bytes(articles_export(publications=queryset, actor=None))
+    seconds = time.perf_counter() - started
+    report(f"detail export, {count:,} rows", f"{seconds:.2f} s · {len(content) / 1e6:.1f} MB",
+           verdict(seconds <= TARGETS["export_s"], "≤ 10 s"))
+
+
+def bench_import() -> None:
+    output = subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py"), "--rows", "10000"],
+                            cwd=ROOT, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+                            capture_output=True, text=True, check=True).stdout
+    ours = base = None
+    for line in output.splitlines():
+        if line.startswith("ours: articles_import"):
+            ours = float(line.split()[-4])
+        elif line.startswith("django-import-export default"):
+            base = float(line.split()[-4])
+    report("import 10,000 rows: ours (articles_import)", f"{ours:.2f} s")
+    report("  default django-import-export ModelResource", f"{base:.2f} s",
+           verdict(base / ours >= TARGETS["import_ratio"], f"ours ≥ 5× faster: {base / ours:.1f}×"))
+
+
+def bench_memory() -> None:
+    for what in ("export", "import"):
+        output = subprocess.run([sys.executable, __file__, "--child", what], cwd=ROOT, env=os.environ.copy(),
+                                capture_output=True, text=True)
+        if output.returncode:
+            report(f"peak memory, 50,000-row {what}", "failed", output.stderr.strip().splitlines()[-1])
+            continue
+        before, peak, seconds = (float(x) for x in output.stdout.split()[-3:])
+        report(f"peak memory (max RSS), 50,000-row {what}", f"{peak:.0f} MB (process at start {before:.0f} MB)",
+               verdict(peak < TARGETS["memory_mb"], "< 500 MB") + f" · {seconds:.1f} s")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def child(what: str) -> None:
+    """Run in a subprocess: one 50,000-row export or import; print start RSS, peak RSS, seconds."""
+    if what == "export":
+        django_setup()
+        from publicity.exchange import articles_export
+        from publicity.xlsx import workbook_bytes
+
+        queryset = export_queryset(EXPORT_ROWS)
+        before = rss_mb()
+        started = time.perf_counter()
+        workbook_bytes(articles_export(publications=queryset, actor=None))
+    else:
+        # A throwaway database: the import writes 50,000 publications.
+        folder = Path(tempfile.mkdtemp(prefix="bench-memory-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'import.sqlite3'}"
+        django_setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("loaddata", "ankang_2011", verbosity=0)
+        sys.path.insert(0, str(ROOT / "bench"))
+        from import_bench import dirty_detail_table
+
+        content = dirty_detail_table(EXPORT_ROWS)
+        import gc
+
+        gc.collect()
+        before = rss_mb()
+        from publicity.exchange import articles_import
+
+        started = time.perf_counter()
+        result = articles_import(actor=None, file=content, filename="bench.xlsx")
+        assert result.ok and result.created == EXPORT_ROWS, result.summary()
+    print(f"{before:.1f} {rss_mb():.1f} {time.perf_counter() - started:.2f}")
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs · {model} · {datetime.date.today()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="city")
+    parser.add_argument("--years", type=int, help="years of history (default: 3 city, 15 province)")
+    parser.add_argument("--db", type=Path, help="SQLite file of the data set (default /tmp/bench-<scale>.sqlite3)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measure (median)")
+    parser.add_argument("--naive-units", type=int, default=0,
+                        help="run the per-unit implementation on this many units and extrapolate (0: all)")
+    parser.add_argument("--load-seconds", type=float, default=5)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["assess", "pages", "load", "exports", "import", "memory"])
+    parser.add_argument("--child", choices=["export", "import"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    scale = dict(SCALES[args.scale])
+    if args.years:
+        scale["years"] = args.years
+    environment(args.db or Path(f"/tmp/bench-{args.scale}.sqlite3"))
+    if args.child:
+        child(args.child)
+        return
+    if "bench-province" not in os.environ["DATABASE_URL"] and args.scale == "province" and not args.db:
+        print("note: DATABASE_URL is set; the province data set goes there")
+    django_setup()
+    ensure_data(scale)
+    year = START_YEAR + scale["years"] - 1
+    close_year(year - 1)
+    print(f"scale {args.scale}: {scale} · year {year} (open), {year - 1} (closed) · {machine()}")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if "assess" not in args.skip:
+        bench_assess(year, args.repeat, args.naive_units)
+    if "pages" not in args.skip:
+        bench_pages(year, args.repeat)
+    if "load" not in args.skip:
+        bench_load(year, args.load_seconds, args.threads)
+    if "exports" not in args.skip:
+        bench_exports(year)
+    if "import" not in args.skip:
+        bench_import()
+    if "memory" not in args.skip:
+        bench_memory()
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
