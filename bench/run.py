@@ -377,9 +377,14 @@ def bench_import() -> None:
 
 
 def bench_memory() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from import_bench import dirty_detail_table
+
+    table = Path(tempfile.mkdtemp(prefix="bench-memory-")) / "import.xlsx"
+    table.write_bytes(dirty_detail_table(EXPORT_ROWS))  # made here, so the child's peak is the import's own
     for what in ("export", "import"):
-        output = subprocess.run([sys.executable, __file__, "--child", what], cwd=ROOT, env=os.environ.copy(),
-                                capture_output=True, text=True)
+        output = subprocess.run([sys.executable, __file__, "--child", what, str(table)], cwd=ROOT,
+                                env=os.environ.copy(), capture_output=True, text=True)
         if output.returncode:
             report(f"peak memory, 50,000-row {what}", "failed", output.stderr.strip().splitlines()[-1])
             continue
@@ -392,7 +397,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def child(what: str) -> None:
+def child(what: str, table: Path) -> None:
     """Run in a subprocess: one 50,000-row export or import; print start RSS, peak RSS, seconds."""
     if what == "export":
         django_setup()
@@ -412,13 +417,7 @@ def child(what: str) -> None:
 
         call_command("migrate", verbosity=0)
         call_command("loaddata", "ankang_2011", verbosity=0)
-        sys.path.insert(0, str(ROOT / "bench"))
-        from import_bench import dirty_detail_table
-
-        content = dirty_detail_table(EXPORT_ROWS)
-        import gc
-
-        gc.collect()
+        content = table.read_bytes()
         before = rss_mb()
         from publicity.exchange import articles_import
 
@@ -456,13 +455,14 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[],
                         choices=["assess", "pages", "load", "exports", "import", "memory"])
     parser.add_argument("--child", choices=["export", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("table", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     scale = dict(SCALES[args.scale])
     if args.years:
         scale["years"] = args.years
     environment(args.db or Path(f"/tmp/bench-{args.scale}.sqlite3"))
     if args.child:
-        child(args.child)
+        child(args.child, args.table)
         return
     if "bench-province" not in os.environ["DATABASE_URL"] and args.scale == "province" and not args.db:
         print("note: DATABASE_URL is set; the province data set goes there")
