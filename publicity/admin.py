@@ -165,6 +165,20 @@ class KeyTopicAdmin(AuditedAdmin):
     list_display = ("name", "code", "sort_order")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write (so that checks and the audit trail cannot be skipped): the admin
+    shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Admin querysets go through the same per-unit scoping as every page."""
 
@@ -374,7 +388,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit page: reviewers read and filter it (action, actor, unit, date); nobody changes it."""
 
     list_display = ("at", "actor_name", "action", "summary", "unit")
@@ -384,15 +398,6 @@ class AuditEventAdmin(admin.ModelAdmin):
                        "before", "after", "reason")
     search_fields = ("summary", "actor_name", "target_id", "reason")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class UnitMembershipInline(admin.StackedInline):
@@ -430,15 +435,8 @@ class UserAdmin(BaseUserAdmin):
 # under /reporting/ make every change, so that checks and the audit trail happen in one place.
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyScopedAdmin(ReadOnlyAdmin, ScopedAdmin):
+    """Read-only and scoped to the user's unit, like every page."""
 
 
 @admin.register(WebsiteContribution)

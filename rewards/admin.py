@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from publicity.admin import AuditedAdmin
+from publicity.admin import AuditedAdmin, ReadOnlyAdmin
 from rewards.models import (
     Commendation,
     HeadlineRate,
@@ -159,7 +159,7 @@ class PayoutLineInline(admin.TabularInline):
 
 
 @admin.register(PayoutBatch)
-class PayoutBatchAdmin(admin.ModelAdmin):
+class PayoutBatchAdmin(ReadOnlyAdmin):
     """Read-only: batches are opened and confirmed on their own pages, through the services."""
 
     list_display = ("__str__", "year", "period_start", "period_end", "status", "confirmed_by", "confirmed_at")
@@ -169,18 +169,9 @@ class PayoutBatchAdmin(admin.ModelAdmin):
                        "confirmed_by", "confirmed_at", "budget_override_reason")
     inlines = [PayoutLineInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PayoutLine)
-class PayoutLineAdmin(admin.ModelAdmin):
+class PayoutLineAdmin(ReadOnlyAdmin):
     list_display = ("recipient", "unit", "manuscript", "amount_due", "amount_paid_before", "amount", "batch")
     list_filter = ("batch__year", "batch__status", "unit")
     search_fields = ("recipient", "manuscript__title")
@@ -189,36 +180,18 @@ class PayoutLineAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RewardSnapshot)
-class RewardSnapshotAdmin(admin.ModelAdmin):
+class RewardSnapshotAdmin(ReadOnlyAdmin):
     """Read-only: written by the year close, dropped by a reopen."""
 
     list_display = ("year", "unit_name", "title", "outlet_name", "amount", "is_collective")
     list_filter = ("year", "is_collective")
     search_fields = ("title", "unit_name")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Commendation)
-class CommendationAdmin(admin.ModelAdmin):
+class CommendationAdmin(ReadOnlyAdmin):
     """Read-only: proposed, confirmed and removed on the commendation page, through the services."""
 
     list_display = ("year", "kind", "unit", "person_name", "reason", "status", "confirmed_by", "confirmed_at")
@@ -226,11 +199,3 @@ class CommendationAdmin(admin.ModelAdmin):
     search_fields = ("person_name", "unit__name")
     list_select_related = ("unit", "confirmed_by")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

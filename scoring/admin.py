@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from publicity.admin import ReadOnlyAdmin
 from scoring.locking import YearLockedForm
 from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose
 from scoring.services import assessment_policy_save, year_is_closed
@@ -25,19 +26,6 @@ class AssessmentPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         assessment_policy_save(policy=obj, actor=request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written only by the scoring services (close, reopen, objections), so that audit cannot be skipped."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
