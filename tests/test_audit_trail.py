@@ -9,7 +9,7 @@ from django.urls import reverse
 from publicity import deadlines, services
 from publicity.contributions import contribution_publish, contribution_submit
 from publicity.exchange import ARTICLE_HEADERS, articles_import, quotas_import
-from publicity.models import AuditEvent, Manuscript, Outlet, PeriodReport, Status
+from publicity.models import AuditEvent, Manuscript, PeriodReport, Status
 from publicity.reports import report_submit
 from rewards.models import RateSheet, RateTier
 from rewards.services import payout_batch_confirm, payout_batch_open
@@ -186,7 +186,3 @@ def test_nobody_can_change_or_delete_audit_entries(client, who, request, trail):
 def test_an_officer_cannot_read_the_audit_page(client, alice, trail):
     client.force_login(alice)
     assert client.get("/admin/publicity/auditevent/").status_code in (302, 403)
-
-
-def test_the_outlet_lookup_is_untouched():
-    assert Outlet.objects.filter(name="安康日报").exists()
