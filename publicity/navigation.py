@@ -41,6 +41,11 @@ def nav_items(request) -> list[dict]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "current": request.path == url or (
-            url != "/" and request.path.startswith(url))})
+        items.append({"label": label, "url": url, "current": False})
+    # The current page is the entry with the longest URL the path starts with (录入稿件 /records/new/, not also
+    # 刊发记录 /records/).
+    matching = [item for item in items if request.path == item["url"] or (
+        item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items

@@ -123,6 +123,9 @@ def fill_record_form(browser, *, title: str, proof: str):
 def record_a_publication(browser, live_server, shoot, tmp_path, *, screenshots: bool = True):
     """Journey 1's steps: the officer's form, submitted for review; returns on the record's page."""
     nav(browser, "录入稿件")
+    header = browser.find_element(By.CSS_SELECTOR, ".site-header")
+    assert "汉滨区" in header.text and "2011年度" in header.text  # the current unit and year, on every page
+    assert [a.text for a in header.find_elements(By.CSS_SELECTOR, "a[aria-current=page]")] == ["录入稿件"]
     if screenshots:
         shoot("j1-record-form")
     fill_record_form(browser, title=TITLE, proof=proof_png(tmp_path))
