@@ -139,6 +139,10 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The cache holds closed years' rendered dashboard and bulletin (scoring/pagecache.py), whose keys change
+# with every close, so each server process may keep its own copy: the memory cache needs no server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xcgz",
+                      "OPTIONS": {"MAX_ENTRIES": 500}}}
 # Django 6 makes https the default scheme of URL form fields; our officers paste both kinds of links.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -270,9 +270,15 @@ class Bulletin:
         return "预估（年度尚未结算，按当前已通过的刊发记录计算）"
 
 
-def bulletin_for_year(*, year: int, today: datetime.date | None = None) -> Bulletin:
-    """The 通报: from the snapshot once the year is published or closed, else a live estimate."""
-    state = year_state(year)
+_LOOK_UP = object()
+
+
+def bulletin_for_year(*, year: int, today: datetime.date | None = None, state=_LOOK_UP) -> Bulletin:
+    """The 通报: from the snapshot once the year is published or closed, else a live estimate.
+
+    `state` is the year's YearClose (or None) when the caller has already read it."""
+    if state is _LOOK_UP:
+        state = year_state(year)
     if state and state.has_snapshot:
         return Bulletin(year=year, results=_snapshot_results(year), state=state, estimate=False)
     return Bulletin(year=year, results=assess_year(year=year, today=today), state=state, estimate=True)
@@ -434,7 +440,8 @@ def objection_answer(*, objection: Objection, reviewer, answer: str) -> Objectio
 
 def years_available() -> list[int]:
     """Years with quotas, newest first (for the year pickers)."""
-    return sorted(set(Quota.objects.values_list("year", flat=True).distinct()), reverse=True)
+    # order_by: without it Quota's default ordering joins units and lines into the DISTINCT (every row comes back).
+    return list(Quota.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def monthly_approved(*, year: int, units=None) -> list[int]:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from publicity import roles
 from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
 from publicity.xlsx import xlsx_response
-from scoring import charts, rules, services
+from scoring import charts, pagecache, rules, services
 from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
 from scoring.models import Objection, YearClose, policy_for_year
@@ -37,13 +38,18 @@ def _score_charts(bulletin: services.Bulletin, year: int):
 @roles.role_required(roles.LEADER, roles.REVIEWER)
 def dashboard(request):
     year, form = chosen_year(request)
-    bulletin = services.bulletin_for_year(year=year)
-    months = services.monthly_approved(year=year)
-    context = {
-        "year": year, "form": form, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
-        "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
-    }
-    return render(request, "scoring/dashboard.html", context)
+    state = services.year_state(year)
+
+    def body() -> str:  # not called for a closed year already rendered (pagecache)
+        bulletin = services.bulletin_for_year(year=year, state=state)
+        months = services.monthly_approved(year=year)
+        return render_to_string("scoring/includes/dashboard_body.html", {
+            "year": year, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
+            "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
+        })
+
+    body_html = pagecache.closed_year_html(state, "dashboard", body)
+    return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html})
 
 
 def _visible_units(user):
@@ -105,12 +111,18 @@ def objection_lodge(request, year, unit_id):
 @login_required
 def bulletin(request):
     year, form = chosen_year(request)
-    bulletin = services.bulletin_for_year(year=year)
-    return _render_bulletin(request, bulletin, form=form)
+    return _render_bulletin(request, year, form=form)
 
 
-def _render_bulletin(request, bulletin, *, form, publicize_form=None, reopen_form=None, status=200):
-    context = {"year": bulletin.year, "form": form, "bulletin": bulletin,
+def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
+    state = services.year_state(year)
+
+    def body() -> str:  # not called for a closed year already rendered (pagecache)
+        bulletin = services.bulletin_for_year(year=year, state=state)
+        return render_to_string("scoring/includes/bulletin_body.html", {"year": year, "bulletin": bulletin})
+
+    context = {"year": year, "form": form, "state": state, "estimate": not (state and state.has_snapshot),
+               "body": pagecache.closed_year_html(state, "bulletin", body),
                "is_reviewer": roles.is_reviewer(request.user),
                "publicize_form": publicize_form or PublicizeForm(), "reopen_form": reopen_form or ReopenForm()}
     return render(request, "scoring/bulletin.html", context, status=status)
@@ -136,7 +148,7 @@ def _year_done(year, message, request):
 
 def _year_refused(request, year, form, **forms):
     """Back to the bulletin with the reviewer's input and the reason it was refused."""
-    return _render_bulletin(request, services.bulletin_for_year(year=year), form=form, status=400, **forms)
+    return _render_bulletin(request, year, form=form, status=400, **forms)
 
 
 @require_POST

@@ -29,6 +29,16 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Closed years' pages are cached (scoring/pagecache.py); no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Proof files of each test go to a temporary folder, never to the developer's var/."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
