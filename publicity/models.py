@@ -275,8 +275,10 @@ class Publication(models.Model):
                                    name="publication_rejection_has_reason"),
         ]
         indexes = [
-            # The per-year aggregates filter on status and a date range.
-            models.Index(fields=["status", "published_on"], name="publication_status_date"),
+            # The per-year aggregates filter on status and a date range; with the two keys they join on, the
+            # index covers the assessment's aggregate (no table read per publication: ~25% faster at province
+            # scale on SQLite, bench/), and serves every (status, published_on) look-up as before.
+            models.Index(fields=["status", "published_on", "manuscript", "outlet"], name="publication_year_cover"),
             models.Index(fields=["url"], name="publication_url"),
         ]
 

@@ -327,7 +327,8 @@ def assess(
         return line.scope.holds(level=cell.level, kind=cell.kind, topic=cell.topic)
 
     # D2: a publication counts once in every line whose scope holds it.
-    have = {line.code: sum(n for cell, n in counts.items() if held(line, cell)) for line in lines}
+    cells_of = {line.code: {cell for cell in counts if held(line, cell)} for line in lines}
+    have = {code: sum(counts[cell] for cell in cells) for code, cells in cells_of.items()}
 
     # D3: a child's shortfall is also a shortfall of its parent, so the parent needs at least
     # the children's deficits; one added article can serve the whole chain above it.
@@ -348,10 +349,8 @@ def assess(
         for code in bottom_up:
             line = by_code[code]
             direct_eligible[code] = sum(
-                n for cell, n in counts.items()
-                if cell.bonus_eligible
-                and held(line, cell)
-                and not any(held(by_code[child], cell) for child in children[code])
+                counts[cell] for cell in cells_of[code]
+                if cell.bonus_eligible and not any(cell in cells_of[child] for child in children[code])
             )
             from_below = sum(removable[child] for child in children[code])
             removable[code] = min(have[code] - line.count, from_below + direct_eligible[code])
@@ -367,7 +366,7 @@ def assess(
         # An eligible publication outside every line's scope is surplus as well (D4).
         outside = sum(
             n for cell, n in counts.items()
-            if cell.bonus_eligible and not any(held(line, cell) for line in lines)
+            if cell.bonus_eligible and not any(cell in cells for cells in cells_of.values())
         )
         bonus_articles = sum(removable[code] for code in roots) + outside
 

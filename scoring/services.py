@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from publicity.audit import audit_record
@@ -157,11 +156,17 @@ def assess_year(*, year: int, units: Iterable[Unit] | None = None,
         quotas = quotas.filter(unit__in=units)
     specs: dict[int, list[rules.LineSpec]] = defaultdict(list)
     unit_by_id: dict[int, Unit] = {}
+    # The same few lines, counts and cells recur for every unit: each value object is built (and checked) once.
+    spec_of: dict[tuple[int, int], rules.LineSpec] = {}
     for quota in quotas:
         unit_by_id[quota.unit_id] = quota.unit
-        specs[quota.unit_id].append(quota.line.spec(quota.count))
+        key = (quota.line_id, quota.count)
+        if key not in spec_of:
+            spec_of[key] = quota.line.spec(quota.count)
+        specs[quota.unit_id].append(spec_of[key])
 
     counts: dict[int, dict[rules.Cell, int]] = defaultdict(dict)
+    cell_of: dict[tuple, rules.Cell] = {}
     rows = (_approved(year=year, units=units, today=today)
             .annotate(eligible=BONUS_ELIGIBLE)
             .values("manuscript__unit_id", "outlet__level", "manuscript__kind", "manuscript__special_topic",
@@ -169,8 +174,11 @@ def assess_year(*, year: int, units: Iterable[Unit] | None = None,
             .annotate(n=Count("id"))
             .order_by())
     for row in rows:
-        cell = rules.Cell(level=row["outlet__level"], kind=row["manuscript__kind"],
-                          topic=row["manuscript__special_topic"] or "", bonus_eligible=bool(row["eligible"]))
+        key = (row["outlet__level"], row["manuscript__kind"], row["manuscript__special_topic"] or "",
+               bool(row["eligible"]))
+        cell = cell_of.get(key)
+        if cell is None:
+            cell = cell_of[key] = rules.Cell(level=key[0], kind=key[1], topic=key[2], bonus_eligible=key[3])
         unit_counts = counts[row["manuscript__unit_id"]]
         unit_counts[cell] = unit_counts.get(cell, 0) + row["n"]
 
@@ -445,12 +453,14 @@ def years_available() -> list[int]:
 
 
 def monthly_approved(*, year: int, units=None) -> list[int]:
-    """Approved publications per month of the year (January first), in one query."""
-    rows = (_approved(year=year, units=units, today=None)
-            .annotate(month=ExtractMonth("published_on")).values("month").annotate(n=Count("id")).order_by())
+    """Approved publications per month of the year (January first), in one query.
+
+    Grouped by day, not by month: the (status, published_on) index then answers it alone, where extracting
+    the month in SQL reads every row (SQLite calls a Python function per row); at most 366 days come back."""
+    rows = _approved(year=year, units=units, today=None).values_list("published_on").annotate(n=Count("id")).order_by()
     months = [0] * 12
-    for row in rows:
-        months[row["month"] - 1] = row["n"]
+    for day, n in rows:
+        months[day.month - 1] += n
     return months
 
 
