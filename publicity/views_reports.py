@@ -15,20 +15,13 @@ from publicity.models import OfficerRoster, PeriodReport, Unit
 from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
 from publicity.views_contrib import add_service_errors, private_file_response
 from publicity.xlsx import new_workbook, write_sheet, xlsx_response
+from publicity.years import year_from_request
 
 UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
 # DOMAIN §10: the article detail table (附件2), so a report's export can be imported like any other.
 DETAIL_HEADERS = ["单位", "标题", "作者", "媒体", "稿件类型", "版面", "字数", "发表日期", "专项", "链接", "审核状态"]
-
-
-def _year(request, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
 
 
 def _own_unit(request) -> Unit:
@@ -44,7 +37,7 @@ def report_list(request):
         return redirect("reporting:compliance")
     unit = _own_unit(request)
     today = timezone.localdate()
-    year = _year(request, today.year)
+    year = year_from_request(request, default=today.year)
     reports = {r.period_start: r for r in PeriodReport.objects.visible_to(request.user).filter(
         unit=unit, period_start__year=year).annotate(n_publications=Count("publications"))}
     rows = []
@@ -145,7 +138,7 @@ def roster(request):
 @roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 def compliance(request):
     today = timezone.localdate()
-    year = _year(request, today.year)
+    year = year_from_request(request, default=today.year)
     table = compliance_table(year=year, today=today)
     groups = [(label, table[kind]) for kind, label in Unit.Kind.choices if table[kind]]
     return render(request, "publicity/reports/compliance.html", {
@@ -159,7 +152,7 @@ def compliance(request):
 def compliance_export(request):
     """The compliance table as .xlsx: one sheet per unit kind."""
     today = timezone.localdate()
-    year = _year(request, today.year)
+    year = year_from_request(request, default=today.year)
     table = compliance_table(year=year, today=today)
     workbook = new_workbook()
     for kind, label in Unit.Kind.choices:

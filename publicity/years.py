@@ -12,9 +12,9 @@ def default_year(today: datetime.date | None = None) -> int:
     return latest or today.year
 
 
-def year_from_request(request, today: datetime.date | None = None) -> int:
-    """?year=YYYY when given and plausible, else default_year()."""
+def year_from_request(request, today: datetime.date | None = None, default: int | None = None) -> int:
+    """?year=YYYY when given and plausible, else `default`, else default_year()."""
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    return default_year(today)
+    return default if default is not None else default_year(today)

@@ -120,12 +120,14 @@ class Scope:
         for kind in self.kinds:
             _check_kind(kind)
         _check_topic(self.topic)
+        # Not a field (equality and hashing ignore it): the ranks, looked up once for the many holds() calls.
+        object.__setattr__(self, "_ranks", (LEVEL_RANK[self.level_min], LEVEL_RANK[self.level_max]))
 
     def _level_range(self) -> tuple[int, int]:
-        return LEVEL_RANK[self.level_min], LEVEL_RANK[self.level_max]
+        return self._ranks
 
     def holds(self, *, level: str, kind: str, topic: str) -> bool:
-        low, high = self._level_range()
+        low, high = self._ranks
         return (
             low <= LEVEL_RANK[level] <= high
             and kind in self.kinds

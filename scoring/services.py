@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
 from publicity.audit import audit_record
-from publicity.models import ALL_UNITS, BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, Status, Unit
+from publicity.models import ALL_UNITS, BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, QuotaLine, Status, Unit
 from publicity.roles import unit_scope
 from scoring import rules
 from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose, policy_for_year
@@ -140,6 +140,9 @@ BONUS_ELIGIBLE = Case(
 )
 
 
+_LINE_FIELDS = ("code", "label", "level_min", "level_max", "kinds", "topic")  # what QuotaLine.spec reads
+
+
 def assess_year(*, year: int, units: Iterable[Unit] | None = None,
                 today: datetime.date | None = None) -> list[UnitResult]:
     """Every unit with a quota in the year (or the given units), assessed, ranked within its kind.
@@ -155,15 +158,18 @@ def assess_year(*, year: int, units: Iterable[Unit] | None = None,
     if units is not None:
         quotas = quotas.filter(unit__in=units)
     specs: dict[int, list[rules.LineSpec]] = defaultdict(list)
-    unit_by_id: dict[int, Unit] = {}
-    # The same few lines, counts and cells recur for every unit: each value object is built (and checked) once.
+    unit_by_id: dict[int, tuple[str, str, int]] = {}  # name, kind, sort_order
+    # Plain values, not model instances, and the same few lines, counts and cells recur for every unit:
+    # each value object is built (and checked) once.
     spec_of: dict[tuple[int, int], rules.LineSpec] = {}
-    for quota in quotas:
-        unit_by_id[quota.unit_id] = quota.unit
-        key = (quota.line_id, quota.count)
+    for unit_id, name, kind, sort_order, line_id, count, *line in quotas.values_list(
+            "unit_id", "unit__name", "unit__kind", "unit__sort_order", "line_id", "count",
+            *(f"line__{name}" for name in _LINE_FIELDS)):
+        unit_by_id[unit_id] = (name, kind, sort_order)
+        key = (line_id, count)
         if key not in spec_of:
-            spec_of[key] = quota.line.spec(quota.count)
-        specs[quota.unit_id].append(spec_of[key])
+            spec_of[key] = QuotaLine(**dict(zip(_LINE_FIELDS, line, strict=True))).spec(count)
+        specs[unit_id].append(spec_of[key])
 
     counts: dict[int, dict[rules.Cell, int]] = defaultdict(dict)
     cell_of: dict[tuple, rules.Cell] = {}
@@ -183,10 +189,10 @@ def assess_year(*, year: int, units: Iterable[Unit] | None = None,
         unit_counts[cell] = unit_counts.get(cell, 0) + row["n"]
 
     results = []
-    for unit_id, unit in unit_by_id.items():
+    for unit_id, (name, kind, sort_order) in unit_by_id.items():
         assessment = rules.assess(lines=specs[unit_id], counts=counts.get(unit_id, {}), policy=policy)
         results.append(UnitResult(
-            unit_id=unit_id, unit_name=unit.name, kind=unit.kind, sort_order=unit.sort_order,
+            unit_id=unit_id, unit_name=name, kind=kind, sort_order=sort_order,
             missing=assessment.missing, bonus_articles=assessment.bonus_articles, score=assessment.score,
             lines=tuple(LineRow(code=line.code, label=line.label, count=line.count, have=line.have,
                                 deficit=line.deficit, parent=line.parent, surplus_used=line.surplus_used)
