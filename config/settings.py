@@ -132,7 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "publicity.context_processors.current",
             ],
-            "builtins": ["publicity.templatetags.people"],
+            "builtins": ["publicity.templatetags.people", "scoring.templatetags.progress"],
         },
     },
 ]
