@@ -31,3 +31,10 @@ def test_labels_are_escaped():
 
 def test_a_unit_without_lines_says_so():
     assert "本年度无任务" in render("{% lines_progress lines %}", lines=[])
+
+
+def test_the_bulletins_plain_lines_are_joined_and_escaped():
+    lines = [LineRow(code="A", label="市级及以上媒体新闻稿件", count=40, have=38, deficit=2),
+             LineRow(code="B", label="<b>专题</b>", count=4, have=4, deficit=0)]
+    html = render("{% lines_text lines %}", lines=lines)
+    assert html == "市级及以上媒体新闻稿件 38/40；&lt;b&gt;专题&lt;/b&gt; 4/4"
