@@ -1,8 +1,9 @@
 from collections import defaultdict
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
@@ -408,11 +409,65 @@ class UnitMembershipInline(admin.StackedInline):
     verbose_name_plural = "所属单位"
 
 
+def account_snapshot(user: User) -> dict:
+    """What the audit trail keeps of an account: who it is, its roles and unit; never the password hash."""
+    membership = Membership.objects.filter(user=user).select_related("unit").first()
+    return {"username": user.username, "name": user.get_full_name(), "email": user.email,
+            "is_active": user.is_active, "is_staff": user.is_staff, "is_superuser": user.is_superuser,
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+            "unit": membership.unit.name if membership and membership.unit else None}
+
+
+def group_snapshot(group: Group) -> dict:
+    return {"name": group.name,
+            "permissions": sorted(f"{app}.{codename}" for app, codename in
+                                  group.permissions.values_list("content_type__app_label", "codename"))}
+
+
+class AccountAuditMixin:
+    """Accounts and roles decide who sees and changes what: every change in the admin is audited.
+
+    The "after" is taken once the roles (many-to-many) and the unit (an inline) are saved too."""
+
+    audit_action = ""
+    audit_snapshot = staticmethod(snapshot)
+
+    def save_model(self, request, obj, form, change):
+        obj._audit_before = self.audit_snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        audit_record(actor=request.user, action=f"{self.audit_action}.{'change' if change else 'add'}", target=obj,
+                     summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
+                     before=getattr(obj, "_audit_before", None), after=self.audit_snapshot(obj))
+
+    def delete_model(self, request, obj):
+        before, label = self.audit_snapshot(obj), f"删除{obj._meta.verbose_name}：{obj}"
+        super().delete_model(request, obj)
+        audit_record(actor=request.user, action=f"{self.audit_action}.delete", target=obj, summary=label,
+                     before=before)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AccountAuditMixin, BaseGroupAdmin):
+    audit_action = "group"
+    audit_snapshot = staticmethod(group_snapshot)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AccountAuditMixin, BaseUserAdmin):
+    audit_action = "user"
+    audit_snapshot = staticmethod(account_snapshot)
     inlines = [UnitMembershipInline]
     list_display = ("username", "first_name", "email", "unit", "roles", "is_active")
     list_filter = ("groups", "is_active", "is_staff", "membership__unit")
@@ -429,6 +484,14 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="角色")
     def roles(self, obj):
         return "、".join(group.name for group in obj.groups.all())
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the new password was saved
+            user = User.objects.get(pk=id)
+            audit_record(actor=request.user, action="user.password", target=user,
+                         summary=f"重设用户密码：{user}", after={"username": user.username})
+        return response
 
 
 # --- Bureau-website contributions and periodic reports (D9, D10): read-only here; the pages and services

@@ -4,9 +4,10 @@ audit page is read-only and filterable by action, actor, unit and date."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from publicity import deadlines, services
+from publicity import deadlines, roles, services
 from publicity.contributions import contribution_publish, contribution_submit
 from publicity.exchange import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity.models import AuditEvent, Manuscript, PeriodReport, Status
@@ -186,3 +187,60 @@ def test_nobody_can_change_or_delete_audit_entries(client, who, request, trail):
 def test_an_officer_cannot_read_the_audit_page(client, alice, trail):
     client.force_login(alice)
     assert client.get("/admin/publicity/auditevent/").status_code in (302, 403)
+
+
+# --- Accounts and roles --------------------------------------------------------------------------
+
+
+def test_a_role_and_unit_change_of_an_account_is_audited_without_the_password(client, superuser, alice, hanyin):
+    client.force_login(superuser)
+    url = f"/admin/auth/user/{alice.pk}/change/"
+    data = admin_change_data(client, url)
+    data["groups"] = [str(Group.objects.get(name=roles.REVIEWER).pk)]
+    data["membership-0-unit"] = str(hanyin.pk)
+    joined = data.pop("date_joined")  # the admin splits date and time into two inputs
+    data["date_joined_0"], data["date_joined_1"] = joined[:10], joined[11:19]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = only_event("user.change")
+    assert event.before["roles"] == [roles.OFFICER] and event.after["roles"] == [roles.REVIEWER]
+    assert (event.before["unit"], event.after["unit"]) == ("汉滨区", "汉阴县")
+    assert event.actor == superuser and event.target_id == str(alice.pk)
+    assert "password" not in event.before and alice.password not in str(event.after)
+
+
+def test_adding_and_deleting_an_account_is_audited(client, superuser):
+    client.force_login(superuser)
+    response = client.post("/admin/auth/user/add/", {
+        "username": "newclerk", "password1": "Xq7-long-enough-pw", "password2": "Xq7-long-enough-pw",
+        "usable_password": "true", "membership-TOTAL_FORMS": "1", "membership-INITIAL_FORMS": "0",
+        "membership-MIN_NUM_FORMS": "0", "membership-MAX_NUM_FORMS": "1", "membership-0-unit": "",
+        "membership-0-phone": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = only_event("user.add")
+    assert added.after["username"] == "newclerk" and added.before is None
+    user = User.objects.get(username="newclerk")
+    response = client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert only_event("user.delete").before["username"] == "newclerk"
+
+
+def test_a_password_reset_in_the_admin_is_audited_without_the_password(client, superuser, alice):
+    client.force_login(superuser)
+    response = client.post(f"/admin/auth/user/{alice.pk}/password/", {
+        "password1": "Another-long-pw-9", "password2": "Another-long-pw-9", "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = only_event("user.password")
+    assert event.after == {"username": alice.username} and "Another-long-pw-9" not in str(event.summary)
+
+
+def test_a_change_of_a_roles_permissions_is_audited(client, superuser):
+    client.force_login(superuser)
+    group = Group.objects.get(name=roles.LEADER)
+    url = f"/admin/auth/group/{group.pk}/change/"
+    data = admin_change_data(client, url)
+    data["permissions"] = []
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = only_event("group.change")
+    assert event.before["permissions"] and event.after["permissions"] == []
