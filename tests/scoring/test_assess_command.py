@@ -2,7 +2,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from publicity.models import Quota, Unit
@@ -96,3 +96,11 @@ def test_the_xlsx_goes_to_stdout_without_an_output_file():
     call_command("assess", "--year", "2011", "--format", "xlsx", stdout=stdout)
     data = raw.getvalue()
     assert load_workbook(io.BytesIO(data)).sheetnames == ["县区", "机关科室", "局属单位"]
+
+
+@pytest.mark.parametrize("command", ["assess", "rewards"])
+@pytest.mark.parametrize("form", ["xlsx", "json"])
+def test_an_unwritable_output_file_is_a_clear_chinese_error(tmp_path, command, form):
+    target = tmp_path / "no-such-folder" / "out.file"
+    with pytest.raises(CommandError, match="无法写入文件"):
+        call_command(command, "--year", "2011", "--format", form, "--output", str(target), stderr=io.StringIO())
