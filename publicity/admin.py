@@ -40,7 +40,25 @@ from scoring.locking import (
 from scoring.services import year_is_closed
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedDeleteMixin:
+    """Deleting in the admin (one object or a selection) is audited with what was deleted."""
+
+    audit_prefix = ""
+    audit_snapshot = staticmethod(snapshot)
+
+    def delete_model(self, request, obj):
+        before = self.audit_snapshot(obj)
+        label = f"删除{obj._meta.verbose_name}：{obj}"
+        super().delete_model(request, obj)
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj, summary=label,
+                     before=before)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class AuditedAdmin(AuditedDeleteMixin, admin.ModelAdmin):
     """Reference data edited in the admin is audited: who changed what, before and after."""
 
     audit_prefix = "reference"
@@ -51,17 +69,6 @@ class AuditedAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action=f"{self.audit_prefix}.{'change' if change else 'add'}", target=obj,
                      summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
                      before=before, after=snapshot(obj))
-
-    def delete_model(self, request, obj):
-        before = snapshot(obj)
-        label = f"删除{obj._meta.verbose_name}：{obj}"
-        super().delete_model(request, obj)
-        audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj, summary=label,
-                     before=before)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         # Inline rows (quotas of a unit, aliases of an outlet) are reference data too.
@@ -424,13 +431,10 @@ def group_snapshot(group: Group) -> dict:
                                   group.permissions.values_list("content_type__app_label", "codename"))}
 
 
-class AccountAuditMixin:
+class AccountAuditMixin(AuditedDeleteMixin):
     """Accounts and roles decide who sees and changes what: every change in the admin is audited.
 
     The "after" is taken once the roles (many-to-many) and the unit (an inline) are saved too."""
-
-    audit_action = ""
-    audit_snapshot = staticmethod(snapshot)
 
     def save_model(self, request, obj, form, change):
         obj._audit_before = self.audit_snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
@@ -439,19 +443,9 @@ class AccountAuditMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        audit_record(actor=request.user, action=f"{self.audit_action}.{'change' if change else 'add'}", target=obj,
+        audit_record(actor=request.user, action=f"{self.audit_prefix}.{'change' if change else 'add'}", target=obj,
                      summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
                      before=getattr(obj, "_audit_before", None), after=self.audit_snapshot(obj))
-
-    def delete_model(self, request, obj):
-        before, label = self.audit_snapshot(obj), f"删除{obj._meta.verbose_name}：{obj}"
-        super().delete_model(request, obj)
-        audit_record(actor=request.user, action=f"{self.audit_action}.delete", target=obj, summary=label,
-                     before=before)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 admin.site.unregister(User)
@@ -460,13 +454,13 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(AccountAuditMixin, BaseGroupAdmin):
-    audit_action = "group"
+    audit_prefix = "group"
     audit_snapshot = staticmethod(group_snapshot)
 
 
 @admin.register(User)
 class UserAdmin(AccountAuditMixin, BaseUserAdmin):
-    audit_action = "user"
+    audit_prefix = "user"
     audit_snapshot = staticmethod(account_snapshot)
     inlines = [UnitMembershipInline]
     list_display = ("username", "first_name", "email", "unit", "roles", "is_active")

@@ -346,32 +346,32 @@ def _transition(*, publication: Publication, actor, expected: str, to: str, acti
     return publication
 
 
-@transaction.atomic
-def publication_submit(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
-    """draft → submitted. A likely duplicate stops the submission until the officer confirms it."""
+def _submit(publication: Publication, officer, duplicates_confirmed: bool, *, expected: str, action: str,
+            summary: str, verb: str) -> Publication:
+    """→ submitted. A likely duplicate stops the submission until the officer confirms it."""
     _check_officer_of(officer, publication)
     if not duplicates_confirmed:
         duplicates = publication_duplicates(publication=publication)
         if duplicates:
             raise PossibleDuplicate(duplicates)
-    _transition(publication=publication, actor=officer, expected=Status.DRAFT, to=Status.SUBMITTED,
-                action="publication.submit", summary="提交审核", submitted_at=timezone.now())
-    _notify_reviewers(publication, "提交")
+    _transition(publication=publication, actor=officer, expected=expected, to=Status.SUBMITTED,
+                action=action, summary=summary, submitted_at=timezone.now())
+    _notify_reviewers(publication, verb)
     return publication
+
+
+@transaction.atomic
+def publication_submit(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
+    """draft → submitted."""
+    return _submit(publication, officer, duplicates_confirmed, expected=Status.DRAFT, action="publication.submit",
+                   summary="提交审核", verb="提交")
 
 
 @transaction.atomic
 def publication_resubmit(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
     """rejected → submitted, after the officer corrected the record."""
-    _check_officer_of(officer, publication)
-    if not duplicates_confirmed:
-        duplicates = publication_duplicates(publication=publication)
-        if duplicates:
-            raise PossibleDuplicate(duplicates)
-    _transition(publication=publication, actor=officer, expected=Status.REJECTED, to=Status.SUBMITTED,
-                action="publication.resubmit", summary="修改后重新提交", submitted_at=timezone.now())
-    _notify_reviewers(publication, "重新提交")
-    return publication
+    return _submit(publication, officer, duplicates_confirmed, expected=Status.REJECTED,
+                   action="publication.resubmit", summary="修改后重新提交", verb="重新提交")
 
 
 def _notify_reviewers(publication: Publication, verb: str) -> None:
