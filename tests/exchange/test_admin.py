@@ -4,24 +4,37 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from publicity.exchange import ARTICLE_HEADERS
+from exchange.services import ARTICLE_HEADERS
 from publicity.models import Publication, Quota, Status
-from tests.publicity.excel_files import xlsx_bytes
+from tests.exchange.excel_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/publicity/publication/import/"
+CONFIRM_URL = "/admin/publicity/publication/process_import/"
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(monkeypatch, tmp_path):
-    """Uploads awaiting confirmation go to the test's own folder."""
-    monkeypatch.setattr("publicity.exchange_admin.UPLOAD_DIR", tmp_path / "imports")
-    return tmp_path / "imports"
+@pytest.fixture
+def upload_dir(settings):
+    """Uploads awaiting confirmation wait in the private storage (never served), under imports/."""
+    from pathlib import Path
+
+    from django.core.files.storage import storages
+
+    return Path(storages["private"].location) / "imports"
 
 
 def upload(content: bytes, name="明细表.xlsx"):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def preview(client, content, url=IMPORT_URL, **data):
+    return client.post(url, {"import_file": upload(content), "format": "0", "resource": "0", **data})
+
+
+def confirm(client, response, url=CONFIRM_URL):
+    form = response.context["confirm_form"]
+    return client.post(url, {name: form[name].value() for name in form.fields})
 
 
 def detail(*rows):
@@ -34,14 +47,14 @@ def good_row(title="招聘会", date="2011-05-03"):
 
 def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita, upload_dir):
     client.force_login(rita)
-    response = client.post(IMPORT_URL, {"file": upload(detail(good_row("甲"), good_row("乙")))})
+    response = preview(client, detail(good_row("甲"), good_row("乙")))
     assert response.status_code == 200
-    result = response.context["result"]
-    assert result.ok and [row.action for row in result.rows] == ["新增", "新增"]
+    report = response.context["result"].report
+    assert report.ok and [row.action for row in report.rows] == ["新增", "新增"]
     assert "确认导入" in response.content.decode()
     assert Publication.objects.count() == 0
-    token = response.context["token"]
-    response = client.post(IMPORT_URL, {"confirm": "1", "token": token, "filename": "明细表.xlsx"})
+    assert len(list(upload_dir.iterdir())) == 1  # waiting for the confirmation, in the private storage
+    response = confirm(client, response)
     assert response.status_code == 302
     assert Publication.objects.filter(status=Status.APPROVED).count() == 2
     assert list(upload_dir.iterdir()) == []  # the confirmed upload is removed
@@ -49,18 +62,21 @@ def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita, upload
 
 def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(client, rita):
     client.force_login(rita)
-    response = client.post(IMPORT_URL, {"file": upload(detail(good_row(), good_row("乙", date="五月")))})
+    response = preview(client, detail(good_row(), good_row("乙", date="五月")))
     page = response.content.decode()
     assert "未导入任何数据" in page and "发表日期：无法识别的日期" in page
-    assert "确认导入" not in page and response.context["token"] == ""
-    assert [(bool(row.errors), row.action) for row in response.context["result"].rows] == [
+    assert "确认导入" not in page and "confirm_form" not in response.context
+    assert [(bool(row.errors), row.action) for row in response.context["result"].report.rows] == [
         (False, "无误"), (True, "有错误")]
 
 
 def test_a_stale_or_forged_token_imports_nothing(client, rita):
     client.force_login(rita)
-    response = client.post(IMPORT_URL, {"confirm": "1", "token": "../../etc/passwd"})
-    assert response.status_code == 302 and Publication.objects.count() == 0
+    for name in ("../../etc/passwd", "0123456789abcdef0123456789abcdef", "db.sqlite3"):
+        response = client.post(CONFIRM_URL, {"import_file_name": name, "original_file_name": "a.xlsx", "format": "0",
+                                             "resource": "0"})
+        assert response.status_code == 302 and Publication.objects.count() == 0
+    assert "上传的文件已失效" in client.get(IMPORT_URL).content.decode()
 
 
 def test_only_reviewers_may_import(client, alice):
@@ -116,9 +132,8 @@ def test_templates_and_statistics_download_as_excel(client, rita):
 def test_a_reviewer_imports_the_allocation_table_for_a_year(client, rita):
     client.force_login(rita)
     content = xlsx_bytes([["单位", "单位类型", "市级及以上媒体新闻稿件", "专题调研文章"], ["汉滨区", "县区", 41, 4]])
-    response = client.post("/admin/publicity/quota/import/", {"file": upload(content), "year": "2014"})
-    assert response.context["result"].ok
-    response = client.post("/admin/publicity/quota/import/",
-                           {"confirm": "1", "token": response.context["token"], "filename": "a.xlsx", "year": "2014"})
+    response = preview(client, content, "/admin/publicity/quota/import/", year="2014")
+    assert response.context["result"].report.ok
+    response = confirm(client, response, "/admin/publicity/quota/process_import/")
     assert response.status_code == 302
     assert dict(Quota.objects.filter(year=2014).values_list("line__code", "count")) == {"L_MUN_UP": 41, "L_RES": 4}

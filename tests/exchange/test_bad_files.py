@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from publicity import excel, proofs
-from publicity.exchange import ARTICLE_HEADERS, articles_import, quotas_import
+from core import uploads
+from exchange import reader
+from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
+from publicity import proofs
 from publicity.models import AuditEvent, Publication, Quota
-from tests.publicity.excel_files import xlsx_bytes
+from tests.exchange.excel_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +35,12 @@ def bomb(expanded: int) -> bytes:
 @pytest.fixture
 def small_limit(monkeypatch):
     """A 2 MB expansion limit, so the bomb stays small; the reader must never be reached."""
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
 
     def never(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr("openpyxl.load_workbook", never)
+    monkeypatch.setattr("python_calamine.CalamineWorkbook.from_filelike", never)
 
 
 BAD_FILES = {
@@ -46,7 +48,7 @@ BAD_FILES = {
     "empty": (lambda: b"", "0 字节"),
     "executable": (lambda: b"MZ\x90\x00" + b"\x00" * 500, "请上传 Excel 文件"),
     "text": (lambda: "单位,标题\n汉滨区,稿".encode(), "请上传 Excel 文件"),
-    "huge": (lambda: b"PK\x03\x04" + b"\x00" * (excel.MAX_FILE_BYTES + 1), "太大"),
+    "huge": (lambda: b"PK\x03\x04" + b"\x00" * (reader.MAX_FILE_BYTES + 1), "太大"),
     "zip of junk": (lambda: b"PK\x03\x04" + b"\x01" * 300, "文件已损坏"),
 }
 
@@ -78,20 +80,20 @@ def test_a_zip_bomb_is_refused_by_its_expanded_size_before_reading(small_limit, 
     assert not Publication.objects.exists()
 
 
-def test_the_admin_import_page_shows_the_message_for_a_broken_file(client, rita, tmp_path, monkeypatch):
-    monkeypatch.setattr("publicity.exchange_admin.UPLOAD_DIR", tmp_path / "imports")
+def test_the_admin_import_page_shows_the_message_for_a_broken_file(client, rita):
     client.force_login(rita)
     for content, phrase in [(GOOD[:300], "文件已损坏"), (b"MZ\x90\x00" + b"\x00" * 99, "请上传 Excel 文件")]:
         response = client.post("/admin/publicity/publication/import/",
-                               {"file": SimpleUploadedFile("明细表.xlsx", content)})
+                               {"import_file": SimpleUploadedFile("明细表.xlsx", content), "format": "0"})
         assert response.status_code == 200 and phrase in response.content.decode()
-    response = client.post("/admin/publicity/publication/import/", {"file": SimpleUploadedFile("明细表.xlsx", b"")})
+    response = client.post("/admin/publicity/publication/import/",
+                           {"import_file": SimpleUploadedFile("明细表.xlsx", b""), "format": "0"})
     assert response.status_code == 200 and "空" in response.content.decode()
     assert not Publication.objects.exists()
 
 
 def test_a_zip_bomb_is_refused_as_a_proof(monkeypatch):
-    monkeypatch.setattr(excel, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
     upload = SimpleUploadedFile("凭证.docx", bomb(8 * 1024 * 1024))
     with pytest.raises(ValidationError) as info:
         proofs.proof_check(upload)
