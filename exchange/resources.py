@@ -55,6 +55,7 @@ GROUP_FIELD_MESSAGE = "与第{other}行属于同一篇稿件，但{column}不同
 NOT_APPROVED_SKIP = "审核状态为“{status}”：只导入已通过的记录，这一行未导入"
 IN_REVIEW_SKIP = "系统中这条记录为“{status}”，导入不改动审核中的记录"
 OWN_UNIT_SUBMITTED = "本单位（{unit}）的记录不能由本人审核，已作为待审核记录提交，由其他审核员审核"
+IN_REVIEW_MANUSCRIPT_SKIP = "这篇稿件有审核中的刊发记录，导入不改动稿件的作者、类型和专项"
 OWN_UNIT_SKIP = "本单位（{unit}）已通过的记录不能由本人通过导入修改，请由其他审核员处理"
 
 
@@ -344,18 +345,29 @@ class ArticleResource(TableResource):
                 wanted["special_topic"] = first[TOPIC]
             if how == "ref":
                 wanted["ref"] = value
+            blocked = ""
             if manuscript is None:
                 manuscript = Manuscript(unit=first[UNIT], title=first[TITLE], title_key=title_key(first[TITLE]),
                                         created_by=user, **wanted)
                 self.new_manuscripts.append(manuscript)
                 manuscript_changed = True
-            else:
-                manuscript_changed = _assign(manuscript, wanted)
+            elif _differs(manuscript, wanted):
+                # The manuscript belongs to all its publications: the import changes it only where every one of
+                # them is approved, and never for the importing reviewer's own unit.
+                if any(p.status != Status.APPROVED for p in publications.of(manuscript.pk)):
+                    blocked = IN_REVIEW_MANUSCRIPT_SKIP
+                elif own_unit is not None and first[UNIT].pk == own_unit.pk:
+                    blocked = OWN_UNIT_SKIP.format(unit=own_unit.name)
+                manuscript_changed = not blocked and _assign(manuscript, wanted)
                 if manuscript_changed:
                     self.changed_manuscripts.append(manuscript)
+            else:
+                manuscript_changed = False
             for planned in group:
                 self._plan_publication(planned, manuscript, manuscript_changed, publications, own_unit, now, user,
                                        Publication, Status)
+                if blocked and planned.action in (UNCHANGED, UPDATED):
+                    planned.action, planned.note = SKIPPED, blocked
         self._check_years()
         self.report.extra["新增稿件"] = len(self.new_manuscripts)
 
@@ -414,10 +426,10 @@ class ArticleResource(TableResource):
             by_key.setdefault((m.unit_id, m.title_key), m)
             if not m.ref:
                 by_key_unnumbered.setdefault((m.unit_id, m.title_key), m)
-        publications = {}
+        publications = _Publications()
         for chunk in _chunks(sorted(found)):
             for p in Publication.objects.filter(manuscript_id__in=chunk):
-                publications[(p.manuscript_id, p.outlet_id, p.published_on)] = p
+                publications.add(p)
         return (by_ref, by_key, by_key_unnumbered), publications
 
     def _plan_publication(self, planned, manuscript, manuscript_changed, publications, own_unit, now, user,
@@ -541,6 +553,21 @@ class ArticleResource(TableResource):
         for values in queryset.values_list(*(f.attribute for f in chosen)):
             dataset.append([render(value) for render, value in zip(renders, values, strict=True)])
         return dataset
+
+
+class _Publications(dict):
+    """Existing publications by identity (manuscript, outlet, date), and by manuscript."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_manuscript: dict[int, list] = defaultdict(list)
+
+    def add(self, publication) -> None:
+        self[(publication.manuscript_id, publication.outlet_id, publication.published_on)] = publication
+        self.by_manuscript[publication.manuscript_id].append(publication)
+
+    def of(self, manuscript_id: int) -> list:
+        return self.by_manuscript.get(manuscript_id, [])
 
 
 def _differs(obj, values: dict) -> bool:
