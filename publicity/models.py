@@ -294,7 +294,7 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.shown_title} · {self.outlet.name} · {self.published_on:%Y-%m-%d}"
+        return f"{self.shown_title} · {self.outlet.name} · {self.published_on.isoformat()}"
 
     @property
     def shown_title(self) -> str:
