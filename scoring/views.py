@@ -53,10 +53,7 @@ def dashboard(request):
 
 
 def _visible_units(user):
-    scope = roles.unit_scope(user)
-    if scope is ALL_UNITS:
-        return Unit.objects.all()
-    return Unit.objects.filter(pk__in=[unit.pk for unit in scope])
+    return Unit.objects.visible_to(user)
 
 
 @login_required

@@ -22,6 +22,10 @@ KWARGS = {
     **{name: (lambda world: {"pk": world["report"].pk}) for name in (
         "reporting:report", "reporting:report_export", "reporting:report_attachment")},
     "reporting:report_new": lambda world: {"key": "2011"},
+    "api:unit": lambda world: {"pk": world["unit"].pk},
+    **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
+        "api:record", "api:record_submit", "api:record_proofs", "api:record_approve", "api:record_reject")},
+    "api:proof": lambda world: {"pk": world["proof"].pk},
 }
 
 
