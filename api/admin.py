@@ -33,7 +33,8 @@ class ApiTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].required = False
+        if "user" in self.fields:
+            self.fields["user"].required = False
 
     def clean(self):
         data = super().clean()

@@ -80,6 +80,7 @@ class TokenOutput(serializers.Serializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
+    website_url = serializers.CharField(help_text="本单位网站地址（可为空）")
 
     class Meta:
         model = Unit
@@ -136,6 +137,7 @@ class RecordSerializer(serializers.ModelSerializer):
     outlet = serializers.CharField(source="outlet.name")
     outlet_level = serializers.CharField(source="outlet.level")
     status_label = serializers.CharField(source="get_status_display")
+    url = serializers.CharField(help_text="链接（可为空）")  # not URLField: an empty link is allowed
     proofs = ProofSerializer(many=True, read_only=True)
 
     class Meta:

@@ -365,7 +365,7 @@ class TokenObtain(views.APIView):
 
 
 class TokenRevoke(views.APIView):
-    api_area = "reference"
+    api_area = "own_token"
 
     @extend_schema(summary="撤销当前请求所用的令牌", request=None, responses={200: s.ErrorJson, **ERRORS})
     def post(self, request):
