@@ -80,7 +80,7 @@ def test_create_submit_approve_and_read_the_score_change(live_server, reference_
     status, record = call(base, "POST", f"/api/v1/records/{record['id']}/submit/", token=alice["token"], data={})
     assert status == 200 and record["status"] == "submitted"
 
-    status, refused = call(base, "POST", f"/api/v1/records/{record['id']}/approve/", token=assessment_token)
+    status, _ = call(base, "POST", f"/api/v1/records/{record['id']}/approve/", token=assessment_token)
     assert status == 403  # the assessment system reads, never reviews
 
     status, record = call(base, "POST", f"/api/v1/records/{record['id']}/approve/", token=rita["token"])

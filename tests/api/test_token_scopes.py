@@ -12,8 +12,8 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.tokens import system_account_create
 from publicity.models import Unit
-from tests.test_permission_matrix import assert_outcome, project_url_names, world  # noqa: F401
 from tests.permission_urls import kwargs_for
+from tests.test_permission_matrix import assert_outcome, project_url_names, world  # noqa: F401
 
 TOKENS = ("zara", "hugo", "yuki", "alice_token")
 ALL = frozenset(TOKENS)
@@ -83,4 +83,5 @@ def test_an_assessment_token_cannot_write_even_where_its_role_could_read(api, to
     api.credentials(HTTP_AUTHORIZATION=f"Token {token_keys['zara']}")
     response = api.post(reverse("api:records"), {}, format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "此令牌的权限范围（只读考核（单位、任务、考核结果、通报、奖励））不包括这个接口。"
+    scope = ApiToken.Scope.ASSESSMENT.label
+    assert response.json()["detail"] == f"此令牌的权限范围（{scope}）不包括这个接口。"
