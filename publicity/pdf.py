@@ -16,14 +16,14 @@ import functools
 import logging
 import mimetypes
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.encoding import escape_uri_path
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +97,12 @@ def pdf_response(request, *, template: str, context: dict, filename: str) -> Htt
     """The download, or the Chinese explanation (503) where the server cannot make PDFs."""
     reason = pdf_unavailable_reason()
     if reason:
-        return render(request, "pdf/unavailable.html", {"reason": reason}, status=503)
+        referer = request.META.get("HTTP_REFERER", "")
+        back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
+        return render(request, "pdf/unavailable.html", {"reason": reason, "back": back}, status=503)
     response = HttpResponse(pdf_render(template=template, context=context, request=request),
                             content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
