@@ -4,10 +4,11 @@ KWARGS = {
     "admin:auth_user_password_change": lambda world: {"id": world["user"].pk},
     "scoring:unit": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_lodge": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
+    "scoring:unit_pdf": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_answer": lambda world: {"pk": world["objection"].pk},
     **{name: (lambda world: {"pk": world["batch"].pk}) for name in (
         "rewards:batch_detail", "rewards:batch_xlsx", "rewards:batch_units_xlsx", "rewards:batch_confirm",
-        "rewards:batch_discard")},
+        "rewards:batch_discard", "rewards:batch_sheet", "rewards:batch_pdf")},
     **{name: (lambda world: {"pk": world["commendation"].pk}) for name in (
         "rewards:commendation_confirm", "rewards:commendation_remove")},
     **{name: (lambda world: {"pk": world["publication"].pk}) for name in (

@@ -108,6 +108,12 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "rewards:commendation_confirm": (NOBODY_, REVIEWERS),
     "rewards:commendation_remove": (NOBODY_, REVIEWERS),
     "rewards:commendation_certificates": (REVIEWERS, None),
+    # PDF documents (issue 18): who may read the page may download its PDF
+    "scoring:bulletin_pdf": (LOGGED_IN, None),
+    "scoring:unit_pdf": (OWN_UNIT_READERS, None),
+    "rewards:batch_sheet": (REVIEWERS_LEADERS, None),
+    "rewards:batch_pdf": (REVIEWERS_LEADERS, None),
+    "rewards:commendation_certificates_pdf": (REVIEWERS, None),
     # the REST API (issue 18), with the session; tokens and their scopes: tests/api/test_token_scopes.py
     "api:root": (LOGGED_IN, None),
     "api:units": (LOGGED_IN, None),  # officers and heads: their own unit only
@@ -254,6 +260,13 @@ def world(make_publication, hanbin):
     return {"batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
             "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
             "user": User.objects.create_user("matrix-user")}
+
+
+@pytest.fixture(autouse=True)
+def quick_pdfs(monkeypatch):
+    """The matrix checks who reaches a PDF view, not the layout (tests/test_documents.py): skip the rendering."""
+    monkeypatch.setattr("publicity.pdf.pdf_unavailable_reason", lambda: None)
+    monkeypatch.setattr("publicity.pdf.pdf_render", lambda **kwargs: b"%PDF-1.7 matrix")
 
 
 def url_for(name: str, world) -> str:
