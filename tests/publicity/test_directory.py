@@ -78,8 +78,8 @@ def _free_port() -> int:
 def slapd(tmp_path_factory):
     """A throwaway OpenLDAP server with the personas, for the whole test session."""
     try:
-        import ldap  # noqa: F401
         import django_auth_ldap  # noqa: F401
+        import ldap  # noqa: F401
     except ImportError:
         _unavailable("未安装 python-ldap / django-auth-ldap（apt-get install libldap2-dev libsasl2-dev，"
                      "再 pip install -e '.[ldap]'）")
