@@ -85,6 +85,7 @@ class UnitList(generics.ListAPIView):
     """单位：审核员、领导看到全部单位，信息宣传员和单位负责人只看到本单位。"""
 
     api_area = "reference"
+    api_tag = "单位与任务"
     serializer_class = s.UnitSerializer
     pagination_class = None
 
@@ -94,6 +95,7 @@ class UnitList(generics.ListAPIView):
 
 class UnitDetail(generics.RetrieveAPIView):
     api_area = "reference"
+    api_tag = "单位与任务"
     serializer_class = s.UnitSerializer
 
     def get_queryset(self):
@@ -104,6 +106,7 @@ class QuotaList(generics.ListAPIView):
     """某年度各单位的任务数（只含可查看的单位）。"""
 
     api_area = "reference"
+    api_tag = "单位与任务"
     serializer_class = s.QuotaSerializer
     pagination_class = None
 
@@ -123,6 +126,7 @@ class OutletList(generics.ListAPIView):
     """媒体及其别名：录入刊发记录时 outlet 可填名称或别名。"""
 
     api_area = "reference"
+    api_tag = "单位与任务"
     serializer_class = s.OutletSerializer
     pagination_class = None
 
@@ -137,6 +141,7 @@ class AssessmentView(views.APIView):
     """年度考核结果，与 `manage.py assess --format json` 完全相同（同一段代码）。"""
 
     api_area = "assessment"
+    api_tag = "考核结果"
 
     @extend_schema(parameters=[YEAR], responses={200: s.AssessmentJson, **ERRORS})
     def get(self, request):
@@ -163,6 +168,7 @@ class BulletinView(views.APIView):
     """考核通报：已公示或结算的年度为冻结的结果，其他年度为实时预估。"""
 
     api_area = "assessment"
+    api_tag = "考核结果"
 
     @extend_schema(parameters=[YEAR], responses={200: s.BulletinJson, **ERRORS})
     def get(self, request):
@@ -173,6 +179,7 @@ class RewardsView(views.APIView):
     """年度稿件奖励，与 `manage.py rewards --format json` 完全相同（同一段代码）。仅限审核员、领导。"""
 
     api_area = "rewards"
+    api_tag = "考核结果"
 
     @extend_schema(parameters=[YEAR], responses={200: s.RewardsJson, **ERRORS})
     def get(self, request):
@@ -202,6 +209,7 @@ def _record_response(request, pk, code=status.HTTP_200_OK) -> Response:
 
 class RecordList(generics.GenericAPIView):
     api_area = "records"
+    api_tag = "刊发记录"
     serializer_class = s.RecordSerializer
 
     def get_queryset(self):
@@ -253,6 +261,7 @@ class RecordList(generics.GenericAPIView):
 
 class RecordDetail(generics.RetrieveAPIView):
     api_area = "records"
+    api_tag = "刊发记录"
     serializer_class = s.RecordSerializer
 
     def get_queryset(self):
@@ -261,6 +270,7 @@ class RecordDetail(generics.RetrieveAPIView):
 
 class RecordSubmit(views.APIView):
     api_area = "records"
+    api_tag = "刊发记录"
 
     @extend_schema(summary="提交审核（草稿提交、退回后重新提交）", request=s.SubmitInput,
                    responses={200: s.RecordSerializer, 409: s.DuplicatesOutput, **ERRORS})
@@ -284,6 +294,7 @@ class RecordSubmit(views.APIView):
 
 class RecordProofs(views.APIView):
     api_area = "records"
+    api_tag = "刊发记录"
 
     @extend_schema(summary="上传发表凭证（草稿或已退回的本单位记录）",
                    request={"multipart/form-data": s.ProofInput}, responses={201: s.RecordSerializer, **ERRORS})
@@ -306,6 +317,7 @@ class RecordProofs(views.APIView):
 
 class ProofDownload(views.APIView):
     api_area = "records"
+    api_tag = "刊发记录"
 
     @extend_schema(summary="下载发表凭证", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
                                                      **ERRORS})
@@ -315,6 +327,7 @@ class ProofDownload(views.APIView):
 
 class RecordApprove(views.APIView):
     api_area = "review"
+    api_tag = "审核"
 
     @extend_schema(summary="审核通过（审核员）", request=None, responses={200: s.RecordSerializer, **ERRORS})
     def post(self, request, pk):
@@ -325,6 +338,7 @@ class RecordApprove(views.APIView):
 
 class RecordReject(views.APIView):
     api_area = "review"
+    api_tag = "审核"
 
     @extend_schema(summary="退回（审核员，必须写原因）", request=s.RejectInput,
                    responses={200: s.RecordSerializer, **ERRORS})
@@ -346,6 +360,7 @@ class TokenObtain(views.APIView):
     """A person's own token, with user name and password (local or directory): the lock-out applies."""
 
     api_area = "reference"
+    api_tag = "令牌"
     authentication_classes = []
     permission_classes = []
     throttle_classes = [TokenObtainThrottle]
@@ -366,6 +381,7 @@ class TokenObtain(views.APIView):
 
 class TokenRevoke(views.APIView):
     api_area = "own_token"
+    api_tag = "令牌"
 
     @extend_schema(summary="撤销当前请求所用的令牌", request=None, responses={200: s.ErrorJson, **ERRORS})
     def post(self, request):
