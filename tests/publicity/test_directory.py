@@ -322,3 +322,33 @@ def test_manage_py_check_reports_a_mistyped_role(settings):
     settings.LDAP_GROUP_SEARCH_BASE = GROUPS
     errors = directory.check_role_groups()
     assert [e.id for e in errors] == ["publicity.E018"] and "审核元" in errors[0].msg
+
+
+def manage(*args: str, **env: str):
+    from tests.test_deploy_settings import manage as run
+
+    return run(*args, **{**{name: "" for name in ENV_NAMES}, **env})
+
+
+ENV_NAMES = ("LDAP_URL", "LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_USER_SEARCH_BASE", "LDAP_GROUP_SEARCH_BASE",
+             "LDAP_ROLE_GROUPS", "LDAP_DISABLED_GROUP", "LDAP_TIMEOUT")
+
+
+def test_the_ldap_variables_put_the_directory_after_the_lock_out_and_before_local_accounts():
+    pytest.importorskip("django_auth_ldap")
+    code = "from django.conf import settings; print(','.join(settings.AUTHENTICATION_BACKENDS))"
+    result = manage("shell", "-c", code, **env_for("ldap://127.0.0.1:1"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split(",") == [
+        "config.security.LoginLockoutBackend", "publicity.directory.DirectoryBackend",
+        "django.contrib.auth.backends.ModelBackend"]
+    without = manage("shell", "-c", code)
+    assert "DirectoryBackend" not in without.stdout
+
+
+def test_a_bad_directory_configuration_stops_the_start_with_a_chinese_message():
+    pytest.importorskip("django_auth_ldap")
+    incomplete = manage("check", LDAP_URL="ldap://127.0.0.1:1")
+    assert incomplete.returncode != 0 and "设置了 LDAP_URL 时必须同时设置 LDAP_USER_SEARCH_BASE" in incomplete.stderr
+    mistyped = manage("check", **{**env_for("ldap://127.0.0.1:1"), "LDAP_ROLE_GROUPS": "审核元=shenhe"})
+    assert mistyped.returncode != 0 and "publicity.E018" in mistyped.stderr
