@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
 # with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG, JPEG or SVG file).
 DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "安人社发")
 DOCUMENT_SEAL_IMAGE = env_str("DOCUMENT_SEAL_IMAGE", "")
+# WeasyPrint reports every screen-only rule of app.css it skips (media queries, -webkit- selectors) as a warning;
+# those are expected, so only its errors reach the log.
+LOGGING["loggers"] = {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}}
 # ---------------------------------------------------------------------------------------------
 # END integrations
 # ---------------------------------------------------------------------------------------------
