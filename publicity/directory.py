@@ -24,11 +24,11 @@ from django.core import checks
 from django_auth_ldap.backend import LDAPBackend
 from django_auth_ldap.config import LDAPGroupQuery
 
+from core.text import normalize_name
 from publicity import roles
 from publicity.admin import account_snapshot
 from publicity.audit import audit_record
 from publicity.models import Membership, Unit
-from publicity.text import normalize_name
 
 logger = logging.getLogger(__name__)
 
