@@ -274,7 +274,7 @@ def bench_documents(year: int, repeat: int) -> None:
     from rest_framework.test import APIClient
 
     from api.tokens import api_token_create, api_token_revoke
-    from publicity.pdf import pdf_unavailable_reason
+    from core.pdf import pdf_unavailable_reason
     from scoring.services import assess_year, assessment_json
 
     leader, _ = bench_users()

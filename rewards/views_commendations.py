@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response
 from publicity import roles
 from publicity.audit import export_record
-from publicity.pdf import pdf_response
 from rewards.models import Commendation
 from rewards.services import commendation_confirm, commendation_remove, commendations_propose
 from scoring.forms import chosen_year

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response, seal_data_uri
 from publicity import roles
 from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
-from publicity.pdf import pdf_response, seal_data_uri
 from scoring import charts, pagecache, rules, services
 from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import (

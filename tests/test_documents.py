@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from publicity import pdf
+from core import pdf
 from publicity.management.commands.demo_data import tiny_png
 from publicity.models import AuditEvent, Unit
 from rewards.models import Commendation

@@ -275,8 +275,8 @@ def world(make_publication, hanbin):
 @pytest.fixture(autouse=True)
 def quick_pdfs(monkeypatch):
     """The matrix checks who reaches a PDF view, not the layout (tests/test_documents.py): skip the rendering."""
-    monkeypatch.setattr("publicity.pdf.pdf_unavailable_reason", lambda: None)
-    monkeypatch.setattr("publicity.pdf.pdf_render", lambda **kwargs: b"%PDF-1.7 matrix")
+    monkeypatch.setattr("core.pdf.pdf_unavailable_reason", lambda: None)
+    monkeypatch.setattr("core.pdf.pdf_render", lambda **kwargs: b"%PDF-1.7 matrix")
 
 
 def url_for(name: str, world) -> str:

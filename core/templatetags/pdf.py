@@ -1,10 +1,10 @@
 """{% pdf_link url "下载PDF" %}: a link to a PDF document, or, where the server cannot make PDFs, the Chinese
-sentence that says so (publicity/pdf.py) instead of a link that would fail."""
+sentence that says so (core/pdf.py) instead of a link that would fail."""
 
 from django import template
 from django.utils.html import format_html
 
-from publicity.pdf import pdf_unavailable_reason
+from core.pdf import pdf_unavailable_reason
 
 register = template.Library()
 
