@@ -22,6 +22,8 @@ Sections (each can be skipped with --skip NAME):
               50,000 rows (ours), each in a subprocess on a throwaway SQLite database.
 - memory:     peak memory (VmHWM, the peak resident set) of a 50,000-row detail import and of a 50,000-row detail
               export, each in its own subprocess.
+- documents:  (issue 18) the bulletin as a page and as the red-header PDF (WeasyPrint), the API's assessment
+              JSON against the same two calls made directly (what the `assess` command runs), the API bulletin.
 """
 
 from __future__ import annotations
@@ -265,6 +267,45 @@ def bench_pages(year: int, repeat: int) -> None:
         report(f"page: {label}", f"{seconds * 1000:.0f} ms · {queries} queries", note)
 
 
+def bench_documents(year: int, repeat: int) -> None:
+    """What a PDF costs over its page, and what the API's HTTP and JSON layer costs over the service."""
+    from django.test import Client
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from api.tokens import api_token_create, api_token_revoke
+    from core.pdf import pdf_unavailable_reason
+    from scoring.services import assess_year, assessment_json
+
+    leader, _ = bench_users()
+    client = Client()
+    client.force_login(leader)
+    token, key = api_token_create(user=leader, scope="person", name="bench", actor=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    bulletin, pdf = reverse("scoring:bulletin"), reverse("scoring:bulletin_pdf")
+    measures = [
+        ("bulletin page (HTML), open year", lambda: client.get(f"{bulletin}?year={year}"), repeat),
+        ("bulletin PDF (red header), open year", lambda: client.get(f"{pdf}?year={year}&number=1"), min(repeat, 3)),
+        ("bulletin PDF, closed year", lambda: client.get(f"{pdf}?year={year - 1}&number=1"), min(repeat, 3)),
+        ("assess_year + assessment_json (the assess command's code)",
+         lambda: assessment_json(year=year, results=assess_year(year=year)), repeat),
+        ("API /api/v1/assessment/ (token, JSON), open year",
+         lambda: api.get(reverse("api:assessment"), {"year": year}), repeat),
+        ("API /api/v1/bulletin/, closed year", lambda: api.get(reverse("api:bulletin"), {"year": year - 1}), repeat),
+    ]
+    reason = pdf_unavailable_reason()
+    for label, run, times in measures:
+        if "PDF" in label and reason:
+            report(f"documents: {label}", "skipped", reason)
+            continue
+        seconds, result = timed(run, times)
+        size = f" · {len(result.content) // 1024} KB" if hasattr(result, "content") else ""
+        queries, _ = queries_of(run)
+        report(f"documents: {label}", f"{seconds * 1000:.0f} ms · {queries} queries{size}")
+    api_token_revoke(token=token, actor=None)
+
+
 # --- Throughput ----------------------------------------------------------------------------------
 
 
@@ -486,7 +527,7 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["assess", "pages", "load", "exports", "import", "memory"])
+                        choices=["assess", "pages", "load", "exports", "import", "memory", "documents"])
     parser.add_argument("--child", choices=["export", "import", "table"], help=argparse.SUPPRESS)
     parser.add_argument("table", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -517,6 +558,8 @@ def main() -> None:
         bench_import()
     if "memory" not in args.skip:
         bench_memory()
+    if "documents" not in args.skip:
+        bench_documents(year, args.repeat)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
