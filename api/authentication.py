@@ -5,7 +5,7 @@ from rest_framework import authentication, exceptions
 
 from api.models import ApiToken
 from api.tokens import api_token_lookup, api_token_touch
-from publicity import roles
+from core import roles
 
 MALFORMED = "认证请求头格式不对，应为：Authorization: Token <令牌>。"
 INVALID = "令牌无效、已过期或已被撤销。"

@@ -1,10 +1,10 @@
 """Which endpoints a token's scope reaches. What the account then sees and may do is its role's business
-(publicity.roles, visible_to and the services), exactly as on the pages."""
+(core.roles, visible_to and the services), exactly as on the pages."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from api.models import ApiToken
-from publicity import roles
+from core import roles
 
 # Each view names its area (api_area); a scope reaches these areas, read-only where it says so.
 SCOPE_AREAS = {
@@ -32,7 +32,7 @@ class TokenScope(BasePermission):
 
 
 def role_check(user, *allowed: str, superuser: bool = True) -> None:
-    """The API's form of publicity.roles.role_required: a 403 naming the roles, in Chinese."""
+    """The API's form of core.roles.role_required: a 403 naming the roles, in Chinese."""
     from rest_framework.exceptions import PermissionDenied
 
     if (superuser and user.is_superuser) or any(roles.has_role(user, role) for role in allowed):

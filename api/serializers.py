@@ -11,7 +11,9 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from publicity.forms import EntryForm, MultipleProofField
-from publicity.models import Outlet, ProofFile, Publication, Quota, Unit
+from publicity.models import Outlet, ProofFile, Publication, Unit
+from scoring.models import Quota
+from scoring.services import outlet_is_bonus_eligible
 
 # --- input: described from the forms ---------------------------------------------------------------------
 
@@ -106,11 +108,16 @@ class OutletSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="get_level_display")
     media_class_label = serializers.CharField(source="get_media_class_display")
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    is_bonus_eligible = serializers.SerializerMethodField(help_text="计入加分：市级及以上党报和电视台。")
 
     class Meta:
         model = Outlet
         fields = ("id", "name", "level", "level_label", "media_class", "media_class_label", "is_bonus_eligible",
                   "aliases")
+
+
+    def get_is_bonus_eligible(self, outlet) -> bool:
+        return outlet_is_bonus_eligible(outlet)
 
 
 class ProofSerializer(serializers.ModelSerializer):

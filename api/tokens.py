@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken
-from publicity import roles
+from core import roles
+from core.audit import audit_record
 from publicity.admin import account_snapshot
-from publicity.audit import audit_record
 from publicity.models import Membership, Unit
 
 KEY_PREFIX = "xcgz_"

@@ -22,14 +22,16 @@ from api import serializers as s
 from api.permissions import role_check
 from api.throttling import TokenObtainThrottle
 from api.tokens import api_token_for_person, api_token_revoke
-from publicity import roles, services
+from core import roles
+from core.years import chosen_year
+from publicity import services
 from publicity.filters import PublicationFilter
 from publicity.forms import EntryForm, MultipleProofField, PublicationForm, RejectForm
-from publicity.models import Manuscript, Outlet, Publication, Quota, Unit
+from publicity.models import Manuscript, Outlet, Publication, Unit
 from publicity.views import proof_download
 from rewards.services import rewards_for_year, rewards_json
-from scoring.forms import chosen_year
-from scoring.services import assess_year, assessment_json, bulletin_for_year
+from scoring.models import Quota
+from scoring.services import assess_year, assessment_json, bulletin_for_year, years_available
 
 YEAR_INVALID = "年度应为2000至2100之间的整数，如 ?year=2011。"
 NUMBER_INVALID = "{name} 应为整数编号。"
@@ -48,7 +50,7 @@ ERRORS = {400: s.ErrorJson, 401: s.ErrorJson, 403: s.ErrorJson, 404: s.ErrorJson
 def _year(request) -> int:
     value = request.query_params.get("year")
     if value in (None, ""):
-        return chosen_year(request._request)[0]  # the pages' default year
+        return chosen_year(request._request, years_available())[0]  # the pages' default year
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise ValidationError({"detail": YEAR_INVALID})
     return int(value)

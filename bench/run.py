@@ -125,8 +125,9 @@ def queries_of(run) -> tuple[int, object]:
 
 def naive_assessment(year: int, units: list) -> dict[tuple[int, str], int]:
     """What one writes first: per unit, per quota line, one ORM COUNT (plus one for the bonus)."""
-    from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication, Quota
+    from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication
     from scoring import rules
+    from scoring.models import Quota
 
     have = {}
     for unit in units:
@@ -159,7 +160,8 @@ def bare_aggregate(year: int) -> list:
 
 
 def bench_assess(year: int, repeat: int, naive_sample: int) -> None:
-    from publicity.models import Quota, Unit
+    from publicity.models import Unit
+    from scoring.models import Quota
     from scoring.services import assess_year
 
     floor, rows = timed(lambda: bare_aggregate(year), repeat)
@@ -192,7 +194,7 @@ def bench_users():
     from django.contrib.auth.models import Group
     from django.db.models import Count
 
-    from publicity import roles
+    from core import roles
     from publicity.models import Membership, Unit
 
     roles.ensure_groups()
@@ -209,11 +211,12 @@ def bench_users():
 
 def close_year(year: int) -> None:
     """A closed year, as 14 of a province's 15 years are: its results come from the snapshot."""
-    from scoring.models import UnitResultSnapshot, YearClose
-    from scoring.services import _snapshot_write
+    from core.models import YearClose
+    from scoring.models import UnitResultSnapshot
+    from yearend.services import scores_snapshot_write
 
     if not UnitResultSnapshot.objects.filter(year=year).exists():
-        _snapshot_write(year)
+        scores_snapshot_write(year=year)
     closed_on = datetime.date(year + 1, 1, 20)
     YearClose.objects.update_or_create(year=year, defaults={
         "state": YearClose.State.CLOSED, "closed_on": closed_on,

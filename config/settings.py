@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "scoring",
     "rewards",
     "exchange",
+    "reporting",
+    "yearend",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -132,9 +135,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "publicity.context_processors.current",
+                "home.context_processors.current",
             ],
-            "builtins": ["publicity.templatetags.people", "scoring.templatetags.progress"],
+            "builtins": ["core.templatetags.people", "scoring.templatetags.progress"],
         },
     },
 ]
@@ -174,7 +177,7 @@ PROOF_MAX_BYTES = int(env_str("PROOF_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(BASE_DIR / "var" / "media")}},
-    "private": {"BACKEND": "publicity.storage.PrivateStorage"},
+    "private": {"BACKEND": "core.storage.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage",

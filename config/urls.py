@@ -6,15 +6,17 @@ admin.site.site_header = "宣传工作考核系统 · 管理后台"
 admin.site.site_title = "宣传工作考核系统"
 admin.site.index_title = "数据管理"
 
+# One URL module per app, each under its own prefix (or none: the start page and the record pages).
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("scoring/", include("scoring.urls")),
+    path("year/", include("yearend.urls")),
     path("rewards/", include("rewards.urls")),
-    path("reporting/", include("publicity.urls_reporting")),
-    path("", include("publicity.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("", include("home.urls")),
     path("", include("exchange.urls")),
-    path("", include("publicity.portal_urls")),
+    path("", include("publicity.urls")),
 ]

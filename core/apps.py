@@ -1,8 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
-    """Helpers every app may use and that use no app: text normalisation, xlsx writing."""
+    """What every app builds on and that builds on no app: roles and the one scoping queryset, the audit trail,
+    the year lock, text normalisation, workbook and PDF writing, upload checks, admin and command bases."""
 
     name = "core"
     verbose_name = "基础"
+
+    def ready(self):
+        from core.roles import ensure_groups
+
+        # Groups need the permissions that only exist after migrate has run.
+        post_migrate.connect(ensure_groups, dispatch_uid="core.ensure_groups")

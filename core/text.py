@@ -3,7 +3,8 @@
 Three different jobs, three functions, each used everywhere its job comes up:
 - `normalize_name`: the look-up key of a unit or outlet name (《安康日报》, full-width, spaces);
 - `title_key`: when two titles are "the same" (DOMAIN §10: web form, import, duplicate check, exports);
-- `clean_text`: tidying a free-text cell or field that is stored.
+- `clean_text`: tidying a free-text cell or field that is stored;
+- `parse_authors`: the names in an authors field (D8 splits a reward among them).
 """
 
 import re
@@ -59,3 +60,18 @@ def title_key(value: str) -> str:
     """
     text = unicodedata.normalize("NFKC", value or "").translate(_PUNCTUATION)
     return _DASHES.sub("-", _SPACES.sub("", text)).lower()
+
+
+# Separators seen in the 作者 column (DOMAIN.md §10): 、 ， , ; ； and any whitespace, which in
+# Python's re includes the full-width space U+3000.
+_AUTHOR_SEPARATORS = re.compile(r"[、，,;；\s]+")
+
+
+def parse_authors(text: str) -> list[str]:
+    """The distinct names of an authors field, in order (the first author first, DOMAIN §7 D8)."""
+    names: list[str] = []
+    for part in _AUTHOR_SEPARATORS.split(text or ""):
+        name = part.strip()
+        if name and name not in names:
+            names.append(name)
+    return names

@@ -1,7 +1,7 @@
 """Excel in the admin, on django-import-export's admin mixins and its upload → preview → confirm flow.
 
-The apps below this one register their reference-data admins; here each is re-registered with the library's
-import/export mixins added, so that the Excel parts of the admin live with the rest of the exchange:
+The apps below this one register their reference-data admins; here the library's import/export mixins are added
+to each (`core.admin_base.extend`), so that the Excel parts of the admin live with the rest of the exchange:
 
 - 刊发记录 (Publication): import the detail table (附件2, reviewers only), export what the filtered list shows,
   blank template;
@@ -18,7 +18,7 @@ import re
 import time
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.files.storage import storages
@@ -30,6 +30,10 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import MediaStorage
 
+from core.admin_base import extend
+from core.audit import export_record
+from core.models import AuditEvent
+from core.roles import is_reviewer
 from exchange import services
 from exchange.formats import SafeXLSX
 from exchange.reader import ExcelReadError
@@ -42,12 +46,9 @@ from exchange.simple_resources import (
     RateSheetResource,
     UnitResource,
 )
-from publicity import admin as publicity_admin
-from publicity.audit import export_record
-from publicity.models import AuditEvent, Outlet, OutletAlias, Publication, Quota, Unit
-from publicity.roles import is_reviewer
-from rewards import admin as rewards_admin
+from publicity.models import Outlet, OutletAlias, Publication, Unit
 from rewards.models import PayoutLine, RateSheet
+from scoring.models import Quota
 
 IMPORT_ONLY_REVIEWERS_MESSAGE = "只有审核员可以导入 Excel 表格。"
 UPLOAD_EXPIRED_MESSAGE = "上传的文件已失效，请重新上传。"
@@ -175,7 +176,7 @@ class ExchangeImportExportMixin(ExchangeExportMixin, ImportExportMixin):
     import_form_class = ExcelImportForm
     import_template_name = "admin/exchange/import.html"
     tmp_storage_class = PrivateImportStorage
-    skip_admin_log = True  # the audit trail records the import (publicity.audit)
+    skip_admin_log = True  # the audit trail records the import (core.audit)
     import_label = "导入"
 
     def get_import_formats(self):
@@ -238,19 +239,8 @@ class ExchangeImportExportMixin(ExchangeExportMixin, ImportExportMixin):
                 {"url": reverse(f"admin:{opts.app_label}_{opts.model_name}_template"), "label": self.template_label}]
 
 
-def replace(model):
-    """Register `admin_class` for `model` in place of what the app below registered."""
-
-    def register(admin_class):
-        admin.site.unregister(model)
-        admin.site.register(model, admin_class)
-        return admin_class
-
-    return register
-
-
-@replace(Publication)
-class PublicationAdmin(ExchangeImportExportMixin, publicity_admin.PublicationAdmin):
+@extend(Publication)
+class PublicationExchange(ExchangeImportExportMixin):
     resource_classes = [ArticleResource]
     import_label = "导入明细表"
     export_label = "导出明细表（当前筛选）"
@@ -263,8 +253,8 @@ class PublicationAdmin(ExchangeImportExportMixin, publicity_admin.PublicationAdm
         return f"稿件明细表_{timezone.localdate():%Y%m%d}.xlsx"
 
 
-@replace(Quota)
-class QuotaAdmin(ExchangeImportExportMixin, publicity_admin.QuotaAdmin):
+@extend(Quota)
+class QuotaExchange(ExchangeImportExportMixin):
     resource_classes = [AllocationResource]
     import_form_class = YearImportForm
     confirm_form_class = YearConfirmForm
@@ -313,41 +303,41 @@ class QuotaAdmin(ExchangeImportExportMixin, publicity_admin.QuotaAdmin):
         year = self._statistics_year(request)
         if year is None:
             messages.error(request, BAD_YEAR_MESSAGE)
-            return redirect(reverse("admin:publicity_quota_changelist"))
+            return redirect(reverse("admin:scoring_quota_changelist"))
         book = services.statistics_export(year=year, actor=request.user)
         return book.response(f"{year}年度宣传任务统计表.xlsx")
 
     def get_exchange_links(self, request):
         year = self._statistics_year(request) or timezone.localdate().year
         return [*super().get_exchange_links(request),
-                {"url": f"{reverse('admin:publicity_quota_statistics')}?year={year}", "label": f"导出{year}年统计表"}]
+                {"url": f"{reverse('admin:scoring_quota_statistics')}?year={year}", "label": f"导出{year}年统计表"}]
 
 
-@replace(Unit)
-class UnitAdmin(ExchangeExportMixin, publicity_admin.UnitAdmin):
+@extend(Unit)
+class UnitExport(ExchangeExportMixin):
     resource_classes = [UnitResource]
 
 
-@replace(Outlet)
-class OutletAdmin(ExchangeExportMixin, publicity_admin.OutletAdmin):
+@extend(Outlet)
+class OutletExport(ExchangeExportMixin):
     resource_classes = [OutletResource]
 
 
-@replace(OutletAlias)
-class OutletAliasAdmin(ExchangeExportMixin, publicity_admin.OutletAliasAdmin):
+@extend(OutletAlias)
+class OutletAliasExport(ExchangeExportMixin):
     resource_classes = [OutletAliasResource]
 
 
-@replace(AuditEvent)
-class AuditEventAdmin(ExchangeExportMixin, publicity_admin.AuditEventAdmin):
+@extend(AuditEvent)
+class AuditEventExport(ExchangeExportMixin):
     resource_classes = [AuditEventResource]
 
 
-@replace(RateSheet)
-class RateSheetAdmin(ExchangeExportMixin, rewards_admin.RateSheetAdmin):
+@extend(RateSheet)
+class RateSheetExport(ExchangeExportMixin):
     resource_classes = [RateSheetResource]
 
 
-@replace(PayoutLine)
-class PayoutLineAdmin(ExchangeExportMixin, rewards_admin.PayoutLineAdmin):
+@extend(PayoutLine)
+class PayoutLineExport(ExchangeExportMixin):
     resource_classes = [PayoutLineResource]

@@ -292,7 +292,7 @@ class TableResource(resources.ModelResource):
 
 def _actor_unit_if_reviewer(actor):
     """The unit of an importing reviewer: rows of that unit are never approved by the import (issue 19)."""
-    from publicity import roles
+    from core import roles
 
     if actor is None or not getattr(actor, "is_authenticated", False) or not roles.is_reviewer(actor):
         return None
@@ -521,8 +521,8 @@ class ArticleResource(TableResource):
         """A closed year's records change only after the year is reopened (DOMAIN §9): rows that would write
         into one are errors; unchanged rows of a closed year (a round trip of its export) are fine. A changed
         manuscript touches every year in which it has a publication (issue 19)."""
+        from core.yearlock import year_lock_check
         from publicity.models import Publication
-        from scoring.services import year_lock_check
 
         writing = [p for p in self.planned.values() if p.action in (NEW, UPDATED)]
         years = {p.values[DATE].year for p in writing}
@@ -561,7 +561,7 @@ class ArticleResource(TableResource):
                                                                   "updated_at"], batch_size=500)
 
     def write_after_rows(self, *, actor=None, file_name="", **kwargs):
-        from publicity.audit import audit_record
+        from core.audit import audit_record
 
         report = self.report
         audit_record(actor=actor, action="articles_import", target="publicity.publication",
@@ -626,7 +626,7 @@ def _assign(obj, values: dict) -> bool:
 
 
 def _is_closed(year: int) -> bool:
-    from scoring.services import year_is_closed
+    from core.yearlock import year_is_closed
 
     return year_is_closed(year)
 
@@ -635,7 +635,7 @@ def _notify_other_reviewers(actor, count: int) -> None:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from publicity import roles
+    from core import roles
     from publicity.services import notification_send
 
     reviewers = (get_user_model().objects.filter(groups__name=roles.REVIEWER, is_active=True)
@@ -673,7 +673,7 @@ class AllocationResource(TableResource):
         fields = ("unit", "kind")
 
     def __init__(self, **kwargs):
-        from publicity.models import QuotaLine
+        from scoring.models import QuotaLine
 
         super().__init__(**kwargs)
         self.lines = list(QuotaLine.objects.all())
@@ -689,9 +689,10 @@ class AllocationResource(TableResource):
         return ("unit", "kind", *(f"line_{line.pk}" for line in self.lines))
 
     def plan(self, table, *, year=None, **kwargs):
-        from publicity.models import Quota, Unit
-        from publicity.quotas import check_lines_nest
-        from scoring.services import year_lock_check
+        from core.yearlock import year_lock_check
+        from publicity.models import Unit
+        from scoring.models import Quota
+        from scoring.quotas import check_lines_nest
 
         self.year = year
         by_label = {line.label: line for line in self.lines}
@@ -789,8 +790,8 @@ class AllocationResource(TableResource):
             self.create_instances.clear()
 
     def write_after_rows(self, *, actor=None, file_name="", **kwargs):
-        from publicity.audit import audit_record
-        from publicity.models import Quota
+        from core.audit import audit_record
+        from scoring.models import Quota
 
         for quota in self.new_quotas:
             quota.unit_id = quota.unit.pk
@@ -799,7 +800,7 @@ class AllocationResource(TableResource):
         if self.gone_quotas:
             Quota.objects.filter(pk__in=self.gone_quotas).delete()
         report = self.report
-        audit_record(actor=actor, action="quotas_import", target="publicity.quota",
+        audit_record(actor=actor, action="quotas_import", target="scoring.quota",
                      summary=f"导入{self.year}年任务分解表{file_name and '「' + file_name + '」'}：{report.summary()}",
                      after={"file": file_name, "year": self.year, "units_created": [u.name for u in self.new_units],
                             "quotas_created": len(self.new_quotas), "quotas_changed": len(self.changed_quotas),
@@ -808,7 +809,7 @@ class AllocationResource(TableResource):
     def export(self, queryset=None, **kwargs):
         """The allocation table of the given quotas: one row per unit (and year, when several are given);
         re-importing it for its year changes nothing."""
-        from publicity.models import Quota
+        from scoring.models import Quota
 
         queryset = Quota.objects.all() if queryset is None else queryset
         rows: dict[tuple, dict] = {}

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 import tablib
 from django.db.models import Count
 
+from core.audit import audit_record
 from core.xlsx_writer import XlsxBook
 from exchange import widgets as w
 from exchange.report import ImportReport, RowError
@@ -26,9 +27,9 @@ from exchange.resources import (
     ArticleResource,
     paused_cyclic_gc,
 )
-from publicity.audit import audit_record
-from publicity.models import Outlet, Publication, QuotaLine, Unit
+from publicity.models import Outlet, Publication, Unit
 from scoring import rules
+from scoring.models import QuotaLine
 
 TEMPLATE_ROWS = 1000  # rows of a blank template that carry the drop-down lists
 OPTIONS_SHEET = "选项"
@@ -105,7 +106,7 @@ def allocation_export(*, quotas, actor, description: str = "") -> XlsxBook:
     dataset = AllocationResource().export(quotas)
     book = XlsxBook()
     book.add_sheet(dataset.title[:31], dataset.headers, list(dataset), min_width=12, max_width=24)
-    audit_record(actor=actor, action="quotas_export", target="publicity.quota",
+    audit_record(actor=actor, action="quotas_export", target="scoring.quota",
                  summary=f"导出任务分解表 {len(dataset)} 行{description and '（' + description + '）'}",
                  after={"rows": len(dataset), "filter": description})
     return book
@@ -168,7 +169,7 @@ def statistics_export(*, year: int, actor) -> XlsxBook:
             sum(unit_cells.values()),
         ])
     book.add_sheet("按级别和类型", headers, rows, title=f"{year}年度已通过刊发篇次（按媒体级别、稿件类型和专项）")
-    audit_record(actor=actor, action="statistics_export", target="publicity.quota",
+    audit_record(actor=actor, action="statistics_export", target="scoring.quota",
                  summary=f"导出{year}年度统计表（{len(units)}个单位）", after={"year": year, "units": len(units)})
     return book
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.widgets import Widget
 
-from publicity.models import AuditEvent, Outlet, OutletAlias, Unit
+from core.models import AuditEvent
+from publicity.models import Outlet, OutletAlias, Unit
 from rewards.models import PayoutLine, RateSheet, RateTier
+from scoring.services import outlet_is_bonus_eligible
 
 
 class DisplayWidget(Widget):
@@ -60,11 +62,14 @@ class UnitResource(LabelledResource):
 
 class OutletResource(LabelledResource):
     aliases = fields.Field(attribute="aliases", column_name="别名", widget=DisplayWidget())
-    bonus = fields.Field(attribute="is_bonus_eligible", column_name="计入加分", widget=DisplayWidget())
+    bonus = fields.Field(column_name="计入加分", widget=DisplayWidget(), dehydrate_method="bonus_of")
 
     class Meta:
         model = Outlet
         fields = ("name", "level", "media_class", "bonus", "aliases", "is_active", "note")
+
+    def bonus_of(self, outlet) -> bool:
+        return outlet_is_bonus_eligible(outlet)
 
 
 class OutletAliasResource(LabelledResource):

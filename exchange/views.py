@@ -5,10 +5,10 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import roles
+from core.roles import role_required
 from exchange import services
-from publicity import roles
 from publicity.models import Publication
-from publicity.roles import role_required
 
 ALL_ROLES = (roles.OFFICER, roles.REVIEWER, roles.LEADER, roles.UNIT_HEAD, roles.ADMINISTRATOR)
 YEAR_MESSAGE = "年度应为 2000 至 2100 之间的整数，如 2011。"

@@ -113,7 +113,7 @@ class AuthorsWidget(CellWidget):
     """Names separated by 、 ， , ; ； or spaces (§10), stored with 、 (D8 splits on them)."""
 
     def parse(self, value):
-        from rewards.rates import parse_authors
+        from core.text import parse_authors
 
         return cells.limited("、".join(parse_authors(cells.plain_text(value))), 200)
 

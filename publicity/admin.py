@@ -1,121 +1,33 @@
-from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
-from publicity import roles, services
-from publicity.audit import audit_record, snapshot
+from core import roles
+from core.admin_base import AuditedAdmin, AuditedDeleteMixin, ScopedAdmin
+from core.audit import audit_record, snapshot
+from core.yearlock import (
+    ManuscriptYearForm,
+    PublicationAdminForm,
+    PublicationYearForm,
+    YearLockedInlineFormSet,
+    year_is_closed,
+)
+from publicity import services
 from publicity.forms import RejectForm
 from publicity.models import (
-    AuditEvent,
     KeyTopic,
     Manuscript,
     Membership,
     Notification,
-    OfficerRoster,
     Outlet,
     OutletAlias,
-    PeriodReport,
     ProofFile,
     Publication,
-    Quota,
-    QuotaLine,
-    ReminderLog,
     Unit,
-    WebsiteContribution,
 )
-from publicity.quotas import check_lines_nest
-from scoring.locking import (
-    ManuscriptYearForm,
-    PublicationAdminForm,
-    PublicationYearForm,
-    YearLockedForm,
-    YearLockedInlineFormSet,
-)
-from scoring.services import year_is_closed
-
-
-class AuditedDeleteMixin:
-    """Deleting in the admin (one object or a selection) is audited with what was deleted."""
-
-    audit_prefix = ""
-    audit_snapshot = staticmethod(snapshot)
-
-    def delete_model(self, request, obj):
-        before = self.audit_snapshot(obj)
-        label = f"删除{obj._meta.verbose_name}：{obj}"
-        super().delete_model(request, obj)
-        audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj, summary=label,
-                     before=before)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-
-class AuditedAdmin(AuditedDeleteMixin, admin.ModelAdmin):
-    """Reference data edited in the admin is audited: who changed what, before and after."""
-
-    audit_prefix = "reference"
-
-    def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
-        super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action=f"{self.audit_prefix}.{'change' if change else 'add'}", target=obj,
-                     summary=f"{'修改' if change else '新增'}{obj._meta.verbose_name}：{obj}",
-                     before=before, after=snapshot(obj))
-
-    def save_formset(self, request, form, formset, change):
-        # Inline rows (quotas of a unit, aliases of an outlet) are reference data too.
-        befores = {f.instance.pk: snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
-                   for f in formset.initial_forms if f.instance.pk and f.has_changed()}
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            audit_record(actor=request.user, action=f"{self.audit_prefix}.add", target=obj,
-                         summary=f"新增{obj._meta.verbose_name}：{obj}", after=snapshot(obj))
-        for obj, _fields in formset.changed_objects:
-            audit_record(actor=request.user, action=f"{self.audit_prefix}.change", target=obj,
-                         summary=f"修改{obj._meta.verbose_name}：{obj}", before=befores.get(obj.pk),
-                         after=snapshot(obj))
-        for obj in formset.deleted_objects:
-            audit_record(actor=request.user, action=f"{self.audit_prefix}.delete", target=obj,
-                         summary=f"删除{obj._meta.verbose_name}：{obj}")
-
-
-class QuotaInlineFormSet(YearLockedInlineFormSet):
-    """D1 over the whole edited set: each year's lines of the unit must nest or be disjoint."""
-
-    def clean(self):
-        super().clean()
-        by_year = defaultdict(list)
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("line") or not data.get("year"):
-                continue
-            by_year[data["year"]].append(data["line"])
-        for year, lines in by_year.items():
-            codes = [line.code for line in lines]
-            duplicated = {code for code in codes if codes.count(code) > 1}
-            if duplicated:
-                raise ValidationError(
-                    f"{year}年的任务项重复：{'、'.join(sorted(duplicated))}。每个任务项每年只能有一行。")
-            try:
-                check_lines_nest(lines)
-            except ValidationError as exc:
-                raise ValidationError(f"{year}年：{exc.messages[0]}") from exc
-
-
-class QuotaInline(admin.TabularInline):
-    model = Quota
-    form = YearLockedForm
-    formset = QuotaInlineFormSet
-    extra = 0
-    fields = ("year", "line", "count")
-    ordering = ("-year", "line__sort_order")
 
 
 class MembershipInline(admin.TabularInline):
@@ -131,7 +43,7 @@ class UnitAdmin(AuditedAdmin):
     list_filter = ("kind", "has_website", "is_active")
     list_editable = ("sort_order",)
     search_fields = ("name",)
-    inlines = [QuotaInline, MembershipInline]
+    inlines = [MembershipInline]  # scoring/admin.py adds the unit's quotas
 
 
 class OutletAliasInline(admin.TabularInline):
@@ -142,17 +54,13 @@ class OutletAliasInline(admin.TabularInline):
 
 @admin.register(Outlet)
 class OutletAdmin(AuditedAdmin):
-    list_display = ("name", "level", "media_class", "bonus_eligible", "alias_names", "is_active")
+    list_display = ("name", "level", "media_class", "alias_names", "is_active")  # scoring adds 计入加分
     list_filter = ("level", "media_class", "is_active")
     search_fields = ("name", "aliases__name")
     inlines = [OutletAliasInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
-
-    @admin.display(description="计入加分", boolean=True)
-    def bonus_eligible(self, obj):
-        return obj.is_bonus_eligible
 
     @admin.display(description="别名")
     def alias_names(self, obj):
@@ -170,27 +78,6 @@ class OutletAliasAdmin(AuditedAdmin):
 @admin.register(KeyTopic)
 class KeyTopicAdmin(AuditedAdmin):
     list_display = ("name", "code", "sort_order")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that only services write (so that checks and the audit trail cannot be skipped): the admin
-    shows them and changes nothing."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Admin querysets go through the same per-unit scoping as every page."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 class PublicationInline(admin.TabularInline):
@@ -335,8 +222,7 @@ class ProofFileAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        visible = Publication.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(publication__in=visible)
+        return super().get_queryset(request).visible_to(request.user)
 
     @admin.display(description="文件")
     def download(self, obj):
@@ -348,32 +234,6 @@ class ProofFileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(QuotaLine)
-class QuotaLineAdmin(AuditedAdmin):
-    list_display = ("code", "label", "scope_text", "default_county", "default_affiliated", "default_section",
-                    "sort_order")
-    search_fields = ("code", "label")
-
-    @admin.display(description="统计范围")
-    def scope_text(self, obj):
-        return obj.scope.describe()
-
-
-@admin.register(Quota)
-class QuotaAdmin(AuditedAdmin):
-    list_display = ("year", "unit", "line", "count")
-    list_filter = ("year", "unit__kind", "line", "unit")
-    search_fields = ("unit__name", "line__label")
-    list_select_related = ("unit", "line")
-    autocomplete_fields = ("unit",)
-    form = YearLockedForm
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and year_is_closed(obj.year):
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Membership)
@@ -392,19 +252,6 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("text", "user__username")
     list_select_related = ("user",)
     readonly_fields = ("user", "text", "link", "created_at")
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """The audit page: reviewers read and filter it (action, actor, unit, date); nobody changes it."""
-
-    list_display = ("at", "actor_name", "action", "summary", "unit")
-    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "unit", "at", "target_type")
-    list_select_related = ("unit",)
-    readonly_fields = ("at", "actor", "actor_name", "action", "target_type", "target_id", "unit", "summary",
-                       "before", "after", "reason")
-    search_fields = ("summary", "actor_name", "target_id", "reason")
-    date_hierarchy = "at"
 
 
 class UnitMembershipInline(admin.StackedInline):
@@ -487,49 +334,3 @@ class UserAdmin(AccountAuditMixin, BaseUserAdmin):
         return response
 
 
-# --- Bureau-website contributions and periodic reports (D9, D10): read-only here; the pages and services
-# under /reporting/ make every change, so that checks and the audit trail happen in one place.
-
-
-class ReadOnlyScopedAdmin(ReadOnlyAdmin, ScopedAdmin):
-    """Read-only and scoped to the user's unit, like every page."""
-
-
-@admin.register(WebsiteContribution)
-class WebsiteContributionAdmin(ReadOnlyScopedAdmin):
-    list_display = ("title", "unit", "is_major", "status", "submitted_at", "reviewer", "reviewed_at")
-    list_filter = ("status", "is_major", "unit__kind", "unit")
-    search_fields = ("title", "authors", "unit__name")
-    list_select_related = ("unit", "reviewer")
-    exclude = ("approval_scan",)
-
-
-@admin.register(PeriodReport)
-class PeriodReportAdmin(ReadOnlyScopedAdmin):
-    list_display = ("unit", "period_kind", "period_start", "due_on", "submitted_at", "is_late", "is_nil")
-    list_filter = ("period_kind", "is_late", "is_nil", "unit__kind", "unit")
-    search_fields = ("unit__name", "note")
-    list_select_related = ("unit",)
-    exclude = ("attachment", "publications")
-
-
-@admin.register(OfficerRoster)
-class OfficerRosterAdmin(ReadOnlyScopedAdmin):
-    list_display = ("year", "unit", "officer_name", "phone", "submitted_at", "is_late")
-    list_filter = ("year", "is_late", "unit__kind")
-    search_fields = ("unit__name", "officer_name", "phone")
-    list_select_related = ("unit",)
-
-
-@admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    list_display = ("sent_on", "unit", "recipients", "created_at")
-    list_filter = ("sent_on",)
-    search_fields = ("unit__name", "recipients")
-    list_select_related = ("unit",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

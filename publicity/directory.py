@@ -24,10 +24,10 @@ from django.core import checks
 from django_auth_ldap.backend import LDAPBackend
 from django_auth_ldap.config import LDAPGroupQuery
 
+from core import roles
+from core.audit import audit_record
 from core.text import normalize_name
-from publicity import roles
 from publicity.admin import account_snapshot
-from publicity.audit import audit_record
 from publicity.models import Membership, Unit
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,12 @@ from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
+from core.audit import audit_record
 from core.text import title_key
-from publicity import roles
-from publicity.audit import audit_record
+from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
 from publicity.proofs import CheckedProof, proof_check
-from scoring.services import year_lock_check
 
 # Error messages (Chinese: they are shown to the user as they are).
 NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再录入。"

@@ -8,30 +8,22 @@ unit's id in a URL gives 404, never the record.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.models import AuditEvent
+from core.roles import role_required, unit_of
 from core.text import normalize_name
-from publicity import roles, services
+from publicity import services
 from publicity.filters import PublicationFilter, ReviewQueueFilter
 from publicity.forms import DuplicateCheckForm, EntryForm, PublicationForm, RejectForm
-from publicity.models import (
-    AuditEvent,
-    Manuscript,
-    Notification,
-    Outlet,
-    ProofFile,
-    Publication,
-    Status,
-)
+from publicity.models import Manuscript, Notification, Outlet, ProofFile, Publication, Status
 from publicity.proofs import IMAGE_TYPES, INLINE_TYPES
-from publicity.roles import role_label, role_required, unit_of
-from publicity.years import year_from_request
-from scoring.services import assess_year
 
 ALL_ROLES = roles.ROLES
 RECORDS_PER_PAGE = 25
@@ -53,11 +45,11 @@ BULK_SKIPPED = "{n} 条未通过批量审核："
 NOTHING_SELECTED = "请先勾选要审核通过的记录。"
 PROOF_DELETED = "已删除凭证「{name}」。"
 
-_RECORD_RELATED = ("manuscript__unit", "outlet", "reviewer")
+RECORD_RELATED = ("manuscript__unit", "outlet", "reviewer")
 
 
 def _publication_for(request, pk: int) -> Publication:
-    return get_object_or_404(Publication.objects.visible_to(request.user).select_related(*_RECORD_RELATED), pk=pk)
+    return get_object_or_404(Publication.objects.visible_to(request.user).select_related(*RECORD_RELATED), pk=pk)
 
 
 def _next_url(request, default: str) -> str:
@@ -71,43 +63,12 @@ def _next_url(request, default: str) -> str:
 # --- start page -------------------------------------------------------------------------------------
 
 
-@login_required
-def home(request):
-    """The role's start page: reviewers see what awaits review, oldest first; officers their unit's records."""
-    user = request.user
-    year = year_from_request(request)
-    visible = Publication.objects.visible_to(user)
-    counts = {row["status"]: row["n"] for row in visible.order_by().values("status").annotate(n=Count("id"))}
-    unit = unit_of(user)
-    context = {
-        "year": year,
-        "role": role_label(user),
-        "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
-        # The unit's progress toward each quota line: the same figures as the scoring pages (an estimate
-        # if the year ended today), so officers and the assessment never disagree.
-        "progress": None,
-        "is_officer": roles.has_role(user, roles.OFFICER),
-        "is_reviewer": roles.is_reviewer(user),
-    }
-    if context["is_reviewer"]:
-        waiting = visible.filter(status=Status.SUBMITTED)
-        context["waiting"] = waiting.select_related(*_RECORD_RELATED).order_by("submitted_at", "id")[:10]
-        context["waiting_count"] = counts.get(Status.SUBMITTED.value, 0)
-        context["oldest_submitted"] = waiting.aggregate(oldest=Min("submitted_at"))["oldest"]
-    else:
-        if unit:
-            context["progress"] = next(iter(assess_year(year=year, units=[unit])), None)
-        context["recent"] = visible.select_related(*_RECORD_RELATED).order_by("-updated_at", "-id")[:8]
-        context["rejected"] = visible.filter(status=Status.REJECTED).select_related(*_RECORD_RELATED)[:10]
-    return render(request, "publicity/home.html", context)
-
-
 # --- the unit's records -----------------------------------------------------------------------------
 
 
 @role_required(*ALL_ROLES)
 def record_list(request):
-    queryset = (Publication.objects.visible_to(request.user).select_related(*_RECORD_RELATED)
+    queryset = (Publication.objects.visible_to(request.user).select_related(*RECORD_RELATED)
                 .annotate(proof_count=Count("proofs")).order_by("-published_on", "-id"))
     own_unit_only = not roles.sees_all_units(request.user)
     filterset = PublicationFilter(request.GET, queryset=queryset, own_unit_only=own_unit_only)
@@ -273,7 +234,7 @@ def _history(publication):
 def proof_download(request, pk: int):
     """The only way to a proof file: the user must be allowed to see its record."""
     proof = get_object_or_404(
-        ProofFile.objects.filter(publication__in=Publication.objects.visible_to(request.user)), pk=pk)
+        ProofFile.objects.visible_to(request.user), pk=pk)
     inline = request.GET.get("inline") == "1" and proof.content_type in INLINE_TYPES
     try:
         handle = proof.file.open("rb")
@@ -291,7 +252,7 @@ def proof_download(request, pk: int):
 @role_required(roles.OFFICER, superuser=False)
 def proof_delete(request, pk: int):
     proof = get_object_or_404(
-        ProofFile.objects.filter(publication__in=Publication.objects.visible_to(request.user)), pk=pk)
+        ProofFile.objects.visible_to(request.user), pk=pk)
     try:
         services.proof_file_delete(proof=proof, officer=request.user)
     except services.WorkflowError as exc:
@@ -344,7 +305,7 @@ def duplicate_check(request):
 @role_required(roles.REVIEWER)
 def review_queue(request):
     queryset = (Publication.objects.visible_to(request.user).filter(status=Status.SUBMITTED)
-                .select_related(*_RECORD_RELATED).prefetch_related("proofs").order_by("submitted_at", "id"))
+                .select_related(*RECORD_RELATED).prefetch_related("proofs").order_by("submitted_at", "id"))
     filterset = ReviewQueueFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     items = list(page.object_list)
@@ -401,7 +362,7 @@ def review_bulk_approve(request):
         messages.error(request, NOTHING_SELECTED)
         return redirect(_next_url(request, reverse("portal:review_queue")))
     publications = (Publication.objects.visible_to(request.user).filter(pk__in=ids)
-                    .select_related(*_RECORD_RELATED).order_by("submitted_at", "id"))
+                    .select_related(*RECORD_RELATED).order_by("submitted_at", "id"))
     result = services.publication_bulk_approve(publications=publications, reviewer=request.user)
     if result.approved:
         messages.success(request, BULK_DONE.format(n=len(result.approved)))

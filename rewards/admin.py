@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from publicity.admin import AuditedAdmin, ReadOnlyAdmin
+from core.admin_base import AuditedAdmin, ReadOnlyAdmin
+from core.yearlock import YearLockedForm, YearLockedInlineFormSet, year_is_closed
+from rewards.forms import SheetYearForm
 from rewards.models import (
     Commendation,
     HeadlineRate,
@@ -13,8 +15,6 @@ from rewards.models import (
     RewardBudget,
     RewardSnapshot,
 )
-from scoring.locking import SheetYearForm, YearLockedForm, YearLockedInlineFormSet
-from scoring.services import year_is_closed
 
 ERR_OUTLET_IN_TWO_TIERS = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
                            "每个媒体在一份奖励标准中只能属于一个档次。")

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 
+from core.yearlock import YearLockedForm
 from rewards.models import RateSheet
 
 ERR_YEAR_RANGE = "请填写2000至2100之间的年度。"
@@ -38,3 +39,15 @@ class BatchConfirmForm(forms.Form):
     override_reason = forms.CharField(
         label="超预算说明", required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="本批次发放后超出年度奖励预算时必须填写（如：经局务会研究同意），将记入操作日志。")
+
+
+class SheetYearForm(YearLockedForm):
+    """Rows of a rate sheet (tiers, headline rates) belong to the sheet's year."""
+
+    def lock_years(self, values: dict) -> set[int | None]:
+        sheet = values.get("sheet")
+        if sheet is None and self.instance.sheet_id:
+            sheet = self.instance.sheet
+        if sheet is not None and not hasattr(sheet, "year"):
+            sheet = RateSheet.objects.filter(pk=sheet).first()
+        return {getattr(sheet, "year", None)}

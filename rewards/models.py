@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from publicity.models import ALL_UNITS, Manuscript, Outlet, Unit
+from core.roles import ALL_UNITS, ScopedQuerySet, unit_scope
+from publicity.models import Manuscript, Outlet, Unit
 from rewards import rates
 
 ERR_BATCH_CONFIRMED = "该发放批次已确认，不能再修改或删除。"
@@ -150,9 +151,8 @@ class RewardBudget(models.Model):
 
 class PayoutBatchQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Reviewers and leaders see drafts too; officers and unit heads only confirmed batches."""
-        from publicity.roles import unit_scope
-
+        """Reviewers and leaders see drafts too; officers and unit heads only confirmed batches (which hold
+        every unit's lines: the lines themselves are scoped per unit)."""
         return self if unit_scope(user) is ALL_UNITS else self.filter(status=PayoutBatch.State.CONFIRMED)
 
 
@@ -216,12 +216,8 @@ class PayoutBatch(models.Model):
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
-class PayoutLineQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from publicity.roles import unit_scope
-
-        scope = unit_scope(user)
-        return self if scope is ALL_UNITS else self.filter(unit__in=scope)
+class PayoutLineQuerySet(ScopedQuerySet):
+    unit_path = "unit"
 
 
 class PayoutLine(models.Model):

@@ -7,7 +7,6 @@ Money is ``Decimal`` yuan with two places (to the fen).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -191,20 +190,6 @@ def split_among(amount: Decimal, authors: Sequence[str], *, unit: str) -> list[t
     remainder = amount - share * len(authors)
     first, *rest = authors
     return [(first, share + remainder)] + [(name, share) for name in rest]
-
-
-# Separators seen in the 作者 column (DOMAIN.md §10): 、 ， , ; ； and any whitespace, which in
-# Python's re includes the full-width space U+3000.
-_AUTHOR_SEPARATORS = re.compile(r"[、，,;；\s]+")
-
-
-def parse_authors(text: str) -> list[str]:
-    names: list[str] = []
-    for part in _AUTHOR_SEPARATORS.split(text or ""):
-        name = part.strip()
-        if name and name not in names:
-            names.append(name)
-    return names
 
 
 def unpaid(due: Decimal, already_paid: Decimal) -> Decimal:

@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from publicity.audit import audit_record
+from core.audit import audit_record
+from core.yearlock import year_is_closed
 from publicity.models import Publication
 from rewards import rates
 from rewards.models import Commendation, PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
-from scoring.services import year_is_closed
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
 ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
@@ -130,7 +130,7 @@ def rewards_for_year(*, year: int, sheet: RateSheet | None = None, up_to: dateti
         paying = {p.outlet.name: p for p in pubs}
         first_this_year = next(p for p in pubs if p.published_on >= start)
         best_pub = paying.get(best.outlet) if best.outlet else first_this_year
-        authors = rates.parse_authors(manuscript.authors)
+        authors = manuscript.author_list
         shares = rates.split_among(best.amount, authors, unit=manuscript.unit.name)
 
         ordered = tuple(sorted(pubs, key=lambda p: (p is not best_pub, -_rate(pure, p), p.published_on)))
@@ -159,33 +159,6 @@ def _rewards_from_snapshot(*, year: int, sheet: RateSheet | None) -> YearRewards
             recipients=tuple(Recipient(r["name"], Decimal(r["amount"])) for r in row.recipients), publications=())
         for row in rows)
     return YearRewards(year=year, sheet=sheet, manuscripts=manuscripts)
-
-
-@transaction.atomic
-def rewards_snapshot(*, year: int) -> Decimal | None:
-    """Freeze the year's reward of every manuscript (bureau sheet) at the year close; returns the total.
-
-    Called once by `scoring.services.year_close` (which audits the close); None when the year has
-    no rate sheet. Replaces an earlier snapshot of the year.
-    """
-    RewardSnapshot.objects.filter(year=year).delete()
-    try:
-        result = rewards_for_year(year=year, sheet=rate_sheet_for(year=year))
-    except ValidationError:
-        return None
-    RewardSnapshot.objects.bulk_create([
-        RewardSnapshot(year=year, sheet=result.sheet, manuscript_id=m.manuscript_id, unit_id=m.unit_id,
-                       unit_name=m.unit, title=m.title, outlet_id=m.outlet_id, outlet_name=m.outlet, amount=m.amount,
-                       is_collective=m.collective, sort_order=i,
-                       recipients=[{"name": r.name, "amount": str(r.amount)} for r in m.recipients])
-        for i, m in enumerate(result.manuscripts)
-    ])
-    return result.total
-
-
-def rewards_snapshot_drop(*, year: int) -> None:
-    """On reopening a year its rewards become live again (`scoring.services.year_reopen` audits it)."""
-    RewardSnapshot.objects.filter(year=year).delete()
 
 
 def _unit_order(reward: ManuscriptReward):
@@ -401,8 +374,7 @@ def payout_batch_lines(*, batch: PayoutBatch, user):
 
 def payout_batch_report(*, batch: PayoutBatch, user) -> BatchReport:
     """Per person and per unit, with the approved publications behind each amount (fixed query count)."""
-    from publicity.models import ALL_UNITS
-    from publicity.roles import unit_scope
+    from core.roles import ALL_UNITS, unit_scope
 
     lines = list(payout_batch_lines(batch=batch, user=user))
     people: dict[tuple[int, str], PersonTotal] = {}
@@ -493,7 +465,7 @@ def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVE
 @transaction.atomic
 def commendations_propose(*, year: int, reviewer) -> list[Commendation]:
     """Replace the year's open proposals with the system's; confirmed commendations stay as they are."""
-    from scoring.models import YearClose
+    from core.models import YearClose
 
     record = YearClose.objects.filter(year=year).first()
     if record is None or not record.is_closed:

@@ -8,9 +8,9 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.audit import export_record
 from core.pdf import pdf_response
-from publicity import roles
-from publicity.audit import export_record
 from rewards.exports import (
     PAYOUT_HEADERS,
     UNIT_HEADERS,

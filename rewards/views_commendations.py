@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.audit import export_record
 from core.pdf import pdf_response
-from publicity import roles
-from publicity.audit import export_record
+from core.years import chosen_year
 from rewards.models import Commendation
 from rewards.services import commendation_confirm, commendation_remove, commendations_propose
-from scoring.forms import chosen_year
+from scoring.services import years_available
 
 EVERYONE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
@@ -29,7 +30,7 @@ def _back(year: int):
 
 @roles.role_required(*EVERYONE)
 def commendation_list(request):
-    year, form = chosen_year(request)
+    year, form = chosen_year(request, years_available())
     items = Commendation.objects.filter(year=year).select_related("unit", "confirmed_by")
     reviewer = roles.is_reviewer(request.user)
     if not reviewer:
@@ -44,7 +45,7 @@ def commendation_list(request):
 @require_POST
 @roles.role_required(roles.REVIEWER)
 def commendation_propose(request):
-    year, _ = chosen_year(request)
+    year, _ = chosen_year(request, years_available())
     try:
         proposals = commendations_propose(year=year, reviewer=request.user)
     except ValidationError as exc:
@@ -78,7 +79,7 @@ def commendation_remove_view(request, pk):
 
 def _certificates(request):
     """Every confirmed commendation of the year (or ?id= one of them), in the certificates' order."""
-    year, _ = chosen_year(request)
+    year, _ = chosen_year(request, years_available())
     items = (Commendation.objects.filter(year=year, status=Commendation.State.CONFIRMED)
              .select_related("unit").order_by("kind", "rank", "id"))
     if request.GET.get("id", "").isdigit():

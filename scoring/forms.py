@@ -1,31 +1,5 @@
 from django import forms
 
-from scoring.services import years_available
-
-
-class YearForm(forms.Form):
-    """The year picker of the dashboard and bulletins (GET)."""
-
-    year = forms.TypedChoiceField(label="年度", coerce=int)
-
-    def __init__(self, *args, years: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, f"{y}年") for y in years]
-
-
-def chosen_year(request, years: list[int] | None = None) -> tuple[int, YearForm]:
-    """The year asked for in ?year=, else the latest year with quotas (else the current year)."""
-    from django.utils import timezone
-
-    years = years if years is not None else years_available()
-    if not years:
-        years = [timezone.localdate().year]
-    form = YearForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else years[0]
-    if not form.is_bound:
-        form = YearForm(initial={"year": year}, years=years)
-    return year, form
-
 
 class PublicizeForm(forms.Form):
     notice_days = forms.IntegerField(label="公示天数", min_value=1, max_value=60, initial=7,

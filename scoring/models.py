@@ -1,13 +1,108 @@
-"""The year's assessment policy, year close with its frozen snapshots, 公示 objections (DOMAIN.md §6, §9)."""
+"""What the assessment reads and keeps: quota lines and each unit's yearly quotas (DOMAIN §5), the year's policy
+(§6), the frozen results of a published or closed year, 公示 objections (§9)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from publicity.models import Unit
+from publicity.models import KIND_CHOICES, LEVEL_CHOICES, TOPIC_CHOICES, Unit
 from scoring import rules
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+
+
+class QuotaLine(models.Model):
+    """A kind of yearly task (DOMAIN §5) with its scope; counts per unit and year are Quotas."""
+
+    KIND_CHOICES = KIND_CHOICES  # the kinds a line counts: checkboxes in the admin
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    label = models.CharField("任务项", max_length=100, unique=True)
+    level_min = models.CharField("最低级别", max_length=20, choices=LEVEL_CHOICES)
+    level_max = models.CharField("最高级别", max_length=20, choices=LEVEL_CHOICES)
+    kinds = models.JSONField("稿件类型", default=list, help_text="稿件类型代码列表，如 [\"news\", \"info\"]。")
+    topic = models.CharField("限定专项", max_length=20, choices=TOPIC_CHOICES, blank=True, default="")
+    default_county = models.PositiveIntegerField("县区默认任务数", null=True, blank=True)
+    default_affiliated = models.PositiveIntegerField("局属单位默认任务数", null=True, blank=True)
+    default_section = models.PositiveIntegerField("机关科室默认任务数", null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "任务项"
+        verbose_name_plural = "任务项"
+        ordering = ["sort_order", "code"]
+        db_table = "publicity_quotaline"  # moved from publicity (issue 14): the table keeps its name
+        constraints = [
+            models.CheckConstraint(condition=Q(level_min__in=list(rules.LEVELS)) & Q(level_max__in=list(rules.LEVELS)),
+                                   name="quotaline_levels_valid"),
+            models.CheckConstraint(condition=Q(topic__in=["", *rules.TOPICS]), name="quotaline_topic_valid"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def scope(self) -> rules.Scope:
+        return rules.Scope(level_min=self.level_min, level_max=self.level_max,
+                           kinds=frozenset(self.kinds), topic=self.topic)
+
+    def default_for(self, kind: str) -> int | None:
+        return {"county": self.default_county, "affiliated": self.default_affiliated,
+                "section": self.default_section}[kind]
+
+    def clean(self):
+        errors = {}
+        if self.level_min and self.level_max and rules.LEVEL_RANK[self.level_min] > rules.LEVEL_RANK[self.level_max]:
+            errors["level_max"] = "最高级别不能低于最低级别。"
+        unknown = [k for k in (self.kinds or []) if k not in rules.KINDS]
+        if not self.kinds or unknown:
+            errors["kinds"] = f"请至少选择一种稿件类型，可用代码：{', '.join(rules.KINDS)}。"
+        if errors:
+            raise ValidationError(errors)
+
+    def spec(self, count: int) -> rules.LineSpec:
+        return rules.LineSpec(code=self.code, label=self.label, count=count, scope=self.scope)
+
+
+class QuotaQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(year=year).select_related("unit", "line")
+
+
+class Quota(models.Model):
+    """A unit's count for one quota line in one year (附件1 任务分解表)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="quotas", verbose_name="单位")
+    line = models.ForeignKey(QuotaLine, on_delete=models.PROTECT, related_name="quotas", verbose_name="任务项")
+    year = models.PositiveSmallIntegerField("年度")
+    count = models.PositiveIntegerField("任务数（篇）")
+
+    objects = QuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度任务"
+        verbose_name_plural = "年度任务"
+        ordering = ["-year", "unit", "line__sort_order"]
+        db_table = "publicity_quota"  # moved from publicity (issue 14): the table keeps its name
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "line", "year"], name="quota_unit_line_year_unique"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="quota_year_range"),
+        ]
+        indexes = [models.Index(fields=["year", "unit"], name="quota_year_unit")]
+
+    def __str__(self):
+        return f"{self.year}年 {self.unit} · {self.line.label}：{self.count}篇"
+
+    def clean(self):
+        # D1: together with the unit's other lines of the year, the lines must nest or be disjoint.
+        if not (self.unit_id and self.line_id and self.year):
+            return
+        from scoring.quotas import check_lines_nest
+
+        others = (Quota.objects.filter(unit_id=self.unit_id, year=self.year)
+                  .exclude(pk=self.pk).exclude(line_id=self.line_id).select_related("line"))
+        check_lines_nest([q.line for q in others] + [self.line])
 
 
 class AssessmentPolicy(models.Model):
@@ -49,48 +144,6 @@ def policy_for_year(year: int) -> rules.Policy:
     """The year's policy (one query); the 2011 values of notice §5 when reviewers set none."""
     row = AssessmentPolicy.objects.filter(year=year).first()
     return row.as_rules() if row else rules.POLICY_2011
-
-
-class YearClose(models.Model):
-    """A year's results: published for objections (公示), then closed (结算); reopening needs a reason."""
-
-    class State(models.TextChoices):
-        NOTICE = "notice", "公示中"
-        CLOSED = "closed", "已结算"
-        REOPENED = "reopened", "已重新开放"
-
-    year = models.PositiveSmallIntegerField("年度", unique=True)
-    state = models.CharField("状态", max_length=20, choices=State.choices)
-    notice_from = models.DateField("公示开始", null=True, blank=True)
-    notice_until = models.DateField("公示截止", null=True, blank=True)
-    closed_on = models.DateField("结算日期", null=True, blank=True)
-    closed_at = models.DateTimeField("结算时间", null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name="结算人")
-    reopened = models.BooleanField("曾重新开放", default=False)
-    history = models.JSONField("经过", default=list, blank=True,
-                               help_text="每次公示、结算、重新开放的记录（时间、操作人、原因）。")
-
-    class Meta:
-        verbose_name = "年度结算"
-        verbose_name_plural = "年度结算"
-        ordering = ["-year"]
-        constraints = [
-            models.CheckConstraint(condition=Q(state__in=["notice", "closed", "reopened"]),
-                                   name="yearclose_state_valid"),
-        ]
-
-    def __str__(self):
-        return f"{self.year}年度（{self.get_state_display()}）"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.state == self.State.CLOSED
-
-    @property
-    def has_snapshot(self) -> bool:
-        """公示 and 结算 both freeze the results; a reopened year is assessed live again."""
-        return self.state in (self.State.NOTICE, self.State.CLOSED)
 
 
 class UnitResultSnapshot(models.Model):

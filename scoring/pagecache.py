@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-from scoring.models import YearClose
+from core.models import YearClose
 
 KEEP_SECONDS = 7 * 24 * 3600
 

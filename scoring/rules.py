@@ -11,36 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-# --- Vocabulary (DOMAIN §3, §4) ------------------------------------------------------------------
+# The notice's words (levels, kinds, topics) live in core.notice, below every app; the rules use them here.
+from core.notice import KIND_LABELS, KINDS, LEVEL_LABELS, LEVEL_RANK, LEVELS, TOPIC_LABELS, TOPICS
 
-LEVELS = ("internal", "county", "municipal", "provincial", "national")  # ordered low → high
-LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
-LEVEL_LABELS = {
-    "internal": "内部(未公开发表)",
-    "county": "县级",
-    "municipal": "市级",
-    "provincial": "省级",
-    "national": "中央/国家级",
-}
-
-KINDS = ("news", "info", "feature", "experience", "research")
-KIND_LABELS = {
-    "news": "新闻",
-    "info": "信息",
-    "feature": "专题",
-    "experience": "会议经验交流材料",
-    "research": "调研文章",
-}
-
-TOPICS = ("shuangchuang", "discipline")  # a publication's topic is one of these or "" (none)
-TOPIC_LABELS = {
-    "shuangchuang": "双创",
-    "discipline": "纪检监察",
-}
-
-# Notice §5 "市级以上党报和电视台": only these outlet classes, from this level up, earn bonus points.
+# Notice §5 "市级以上党报和电视台": only these outlet classes, from this level up, earn bonus points. The one
+# definition of bonus eligibility (DOMAIN §3): every query and page that needs it derives from these three names.
 BONUS_OUTLET_CLASSES = frozenset({"party_paper", "tv"})
 BONUS_MIN_LEVEL = "municipal"
+BONUS_LEVELS = tuple(level for level in LEVELS if LEVEL_RANK[level] >= LEVEL_RANK[BONUS_MIN_LEVEL])
 
 # --- 2011 policy (notice §5; DOMAIN §6). Editable per year, these are the defaults. -------------
 

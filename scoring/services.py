@@ -17,24 +17,18 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils import timezone
 
-from publicity.audit import audit_record
-from publicity.models import ALL_UNITS, BONUS_CLASSES, BONUS_LEVELS, Publication, Quota, QuotaLine, Status, Unit
-from publicity.roles import unit_scope
+from core.audit import audit_record
+from core.models import YearClose
+from core.roles import ALL_UNITS, unit_scope
+from core.yearlock import year_lock_check
+from publicity.models import Publication, Status, Unit
 from scoring import rules
-from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose, policy_for_year
+from scoring.models import AssessmentPolicy, Objection, Quota, QuotaLine, UnitResultSnapshot, policy_for_year
 
 # DOMAIN §2 lists the kinds in this order; bulletins and exports follow it.
 KIND_ORDER = ("county", "section", "affiliated")
 KIND_LABELS = dict(Unit.Kind.choices)
 
-YEAR_NOT_OVER = "{year}年度尚未结束，年度结束后才能公示或结算。"
-ALREADY_CLOSED = "{year}年度已经结算。如需修改，请先重新开放该年度。"
-ALREADY_IN_NOTICE = "{year}年度的考核结果正在公示中（至{until}）。"
-NOTICE_NOT_OVER = "{year}年度的公示期至{until}，公示期满后才能结算。"
-OPEN_OBJECTIONS = "{year}年度还有 {n} 条公示异议未答复，请答复后再结算。"
-NOT_CLOSED = "{year}年度尚未公示或结算，无需重新开放。"
-REASON_REQUIRED = "重新开放已结算的年度必须填写原因。"
-NOTICE_DAYS_INVALID = "公示天数应在1至60天之间。"
 NOT_IN_NOTICE = "{year}年度的考核结果不在公示期内，不能提出异议。"
 OBJECTION_TEXT_REQUIRED = "请写明异议的内容和理由。"
 OBJECTION_NOT_OWN_UNIT = "只能对本单位的考核结果提出异议。"
@@ -134,10 +128,15 @@ def _approved(*, year: int, units, today: datetime.date | None):
 
 
 BONUS_ELIGIBLE = Case(
-    When(outlet__media_class__in=BONUS_CLASSES, outlet__level__in=BONUS_LEVELS, then=Value(True)),
+    When(outlet__media_class__in=rules.BONUS_OUTLET_CLASSES, outlet__level__in=rules.BONUS_LEVELS, then=Value(True)),
     default=Value(False),
     output_field=BooleanField(),
 )
+
+
+def outlet_is_bonus_eligible(outlet) -> bool:
+    """计入加分 (DOMAIN §3) for an Outlet: the one rule, scoring.rules.is_bonus_eligible."""
+    return rules.is_bonus_eligible(level=outlet.level, outlet_class=outlet.media_class)
 
 
 _LINE_FIELDS = ("code", "label", "level_min", "level_max", "kinds", "topic")  # what QuotaLine.spec reads
@@ -209,8 +208,6 @@ def assessment_json(*, year: int, results: list[UnitResult]) -> dict:
 # --- Policy --------------------------------------------------------------------------------------
 
 
-
-
 @transaction.atomic
 def assessment_policy_save(*, policy: AssessmentPolicy, actor, changed: list[str] | None = None) -> AssessmentPolicy:
     """Reviewers edit a year's points in the admin; the change is audited and a closed year is locked."""
@@ -245,20 +242,6 @@ def _snapshot_results(year: int) -> list[UnitResult]:
                for s in snapshots]
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     return sorted(results, key=lambda r: (order.get(r.kind, 99), r.rank, r.sort_order, r.unit_name))
-
-
-def _snapshot_write(year: int) -> list[UnitResult]:
-    results = assess_year(year=year)
-    UnitResultSnapshot.objects.filter(year=year).delete()
-    UnitResultSnapshot.objects.bulk_create([
-        UnitResultSnapshot(
-            year=year, unit_id=r.unit_id, unit_name=r.unit_name, kind=r.kind, missing=r.missing,
-            bonus_articles=r.bonus_articles, score=r.score, rank=r.rank, sort_order=r.sort_order,
-            lines=[{**line.as_json(), "parent": line.parent, "surplus_used": line.surplus_used}
-                   for line in r.lines])
-        for r in results
-    ])
-    return results
 
 
 @dataclass(frozen=True)
@@ -296,120 +279,6 @@ def bulletin_for_year(*, year: int, today: datetime.date | None = None, state=_L
     if state and state.has_snapshot:
         return Bulletin(year=year, results=_snapshot_results(year), state=state, estimate=False)
     return Bulletin(year=year, results=assess_year(year=year, today=today), state=state, estimate=True)
-
-
-def _history_entry(action: str, user, **extra) -> dict:
-    return {"action": action, "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            "by": (user.get_full_name() or user.username) if user else "", **extra}
-
-
-def _check_year_over(year: int, today: datetime.date) -> None:
-    if today <= datetime.date(year, 12, 31):
-        raise ValidationError(YEAR_NOT_OVER.format(year=year))
-
-
-@transaction.atomic
-def year_publicize(*, year: int, reviewer, today: datetime.date, notice_days: int = 7) -> YearClose:
-    """公示: freeze the results for a notice period in which units may object (DOMAIN §9)."""
-    _check_year_over(year, today)
-    if not 1 <= notice_days <= 60:
-        raise ValidationError(NOTICE_DAYS_INVALID)
-    record = YearClose.objects.select_for_update().filter(year=year).first()
-    before = record.state if record else None
-    if record and record.state == YearClose.State.CLOSED:
-        raise ValidationError(ALREADY_CLOSED.format(year=year))
-    if record and record.state == YearClose.State.NOTICE:
-        raise ValidationError(ALREADY_IN_NOTICE.format(year=year, until=record.notice_until))
-    results = _snapshot_write(year)
-    record = record or YearClose(year=year)
-    record.state = YearClose.State.NOTICE
-    record.notice_from = today
-    record.notice_until = today + datetime.timedelta(days=notice_days - 1)
-    record.history = [*record.history, _history_entry("公示", reviewer, until=record.notice_until.isoformat())]
-    record.save()
-    audit_record(actor=reviewer, action="year_publicize", target=record,
-                 summary=f"公示{year}年度考核结果（{len(results)}个单位，至{record.notice_until}）",
-                 before={"state": before}, after={"state": record.state, "notice_until": str(record.notice_until)})
-    return record
-
-
-@transaction.atomic
-def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
-    """结算: store every unit's result as the snapshot the bulletin ranks from (DOMAIN §9)."""
-    _check_year_over(year, today)
-    record = YearClose.objects.select_for_update().filter(year=year).first()
-    before = record.state if record else None
-    if record and record.state == YearClose.State.CLOSED:
-        raise ValidationError(ALREADY_CLOSED.format(year=year))
-    if record and record.state == YearClose.State.NOTICE:
-        if today <= record.notice_until:
-            raise ValidationError(NOTICE_NOT_OVER.format(year=year, until=record.notice_until))
-        open_objections = Objection.objects.filter(year=year, answered_at__isnull=True).count()
-        if open_objections:
-            raise ValidationError(OPEN_OBJECTIONS.format(year=year, n=open_objections))
-    # Recomputed at close: corrections made after objections are part of the final result.
-    results = _snapshot_write(year)
-    from rewards.services import rewards_snapshot  # rewards builds on scoring, not the other way round
-
-    reward_total = rewards_snapshot(year=year)
-    record = record or YearClose(year=year)
-    record.state = YearClose.State.CLOSED
-    record.closed_on = today
-    record.closed_at = timezone.now()
-    record.closed_by = reviewer
-    record.history = [*record.history, _history_entry("结算", reviewer)]
-    record.save()
-    audit_record(actor=reviewer, action="year_close", target=record,
-                 summary=f"结算{year}年度考核（{len(results)}个单位）", before={"state": before},
-                 after={"state": record.state,
-                        "scores": {r.unit_name: str(r.shown_score) for r in results},
-                        "reward_total": None if reward_total is None else str(reward_total)})
-    return record
-
-
-@transaction.atomic
-def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
-    """Reopen a published or closed year: needs a reason, is audited; results become live again."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(REASON_REQUIRED)
-    record = YearClose.objects.select_for_update().filter(year=year).first()
-    if record is None or not record.has_snapshot:
-        raise ValidationError(NOT_CLOSED.format(year=year))
-    before = record.state
-    from rewards.services import rewards_snapshot_drop
-
-    rewards_snapshot_drop(year=year)
-    record.state = YearClose.State.REOPENED
-    record.reopened = True
-    record.history = [*record.history, _history_entry("重新开放", reviewer, reason=reason)]
-    record.save()
-    audit_record(actor=reviewer, action="year_reopen", target=record, summary=f"重新开放{year}年度考核",
-                 before={"state": before}, after={"state": record.state}, reason=reason)
-    return record
-
-
-def year_is_closed(year: int) -> bool:
-    """For the services that change publications: a closed year's records need a reopen first."""
-    return YearClose.objects.filter(year=year, state=YearClose.State.CLOSED).exists()
-
-
-YEAR_LOCKED = "{year}年度已结算，如需修改请先由审核员重新开放该年度并说明原因。"
-
-
-def year_lock_check(*, year: int | Iterable[int | None] | None) -> None:
-    """The one year-lock rule (DOMAIN §9): a closed year's publications, quotas, policy and rate
-    sheet cannot change until a reviewer reopens the year with a reason (year_reopen, audited).
-
-    Every write path calls this with the year(s) it touches; one query whatever their number.
-    """
-    years = {year} if isinstance(year, int) else {y for y in (year or ()) if y is not None}
-    if not years:
-        return
-    closed = sorted(YearClose.objects.filter(year__in=years, state=YearClose.State.CLOSED)
-                    .values_list("year", flat=True))
-    if closed:
-        raise ValidationError(YEAR_LOCKED.format(year="、".join(str(y) for y in closed)), code="year_locked")
 
 
 # --- 公示 objections -------------------------------------------------------------------------------
@@ -450,6 +319,14 @@ def objection_answer(*, objection: Objection, reviewer, answer: str) -> Objectio
 
 
 # --- Dashboard and unit page ----------------------------------------------------------------------
+
+
+def default_year(today: datetime.date | None = None) -> int:
+    """The year a page shows when none is chosen: the latest year with quotas that has begun, else today's
+    (the bureau plans a year ahead)."""
+    today = today or datetime.date.today()
+    latest = Quota.objects.filter(year__lte=today.year).order_by("-year").values_list("year", flat=True).first()
+    return latest or today.year
 
 
 def years_available() -> list[int]:
@@ -505,7 +382,7 @@ def _bonus_choice(result: UnitResult, publications: list[Publication]) -> set[in
                                        topic=publication.manuscript.special_topic or "")
 
     chosen: set[int] = set()
-    eligible = sorted((p for p in publications if p.outlet.is_bonus_eligible),
+    eligible = sorted((p for p in publications if outlet_is_bonus_eligible(p.outlet)),
                       key=lambda p: (p.published_on, p.pk), reverse=True)
     for line in result.lines:
         direct = [p for p in eligible
@@ -535,7 +412,7 @@ def unit_detail(*, year: int, unit: Unit, today: datetime.date | None = None) ->
         topic = p.manuscript.special_topic or ""
         labels = [spec.label for spec in result.specs
                   if spec.scope.holds(level=p.outlet.level, kind=p.manuscript.kind, topic=topic)]
-        rows.append(PublicationRow(publication=p, lines=labels, bonus_eligible=p.outlet.is_bonus_eligible,
+        rows.append(PublicationRow(publication=p, lines=labels, bonus_eligible=outlet_is_bonus_eligible(p.outlet),
                                    bonus=p.pk in bonus))
     return UnitDetail(year=year, result=result, final=final, state=state, publications=rows, pending=pending,
                       estimate=not (state and state.is_closed))

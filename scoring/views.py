@@ -1,4 +1,6 @@
-"""Dashboard (领导, 审核员), unit drill-down, bulletin (通报), periodic bulletins, year close and 公示."""
+"""Dashboard (领导, 审核员), unit drill-down, bulletin (通报) with its documents, periodic bulletins, 公示 objections.
+
+The year-end buttons of the bulletin page post to yearend/."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,10 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.audit import export_record
+from core.models import YearClose
 from core.pdf import pdf_response, seal_data_uri
-from publicity import roles
-from publicity.audit import export_record
-from publicity.models import ALL_UNITS, Unit
+from core.roles import ALL_UNITS
+from core.years import chosen_year
+from publicity.models import Unit
 from scoring import charts, pagecache, rules, services
 from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import (
@@ -24,9 +29,9 @@ from scoring.forms import (
     PeriodForm,
     PublicizeForm,
     ReopenForm,
-    chosen_year,
 )
-from scoring.models import Objection, YearClose, policy_for_year
+from scoring.models import Objection, policy_for_year
+from scoring.services import years_available
 
 MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
 BULLETIN_TITLE = "关于{year}年度人力资源和社会保障宣传工作考核结果的通报"
@@ -48,7 +53,7 @@ def _score_charts(bulletin: services.Bulletin, year: int):
 
 @roles.role_required(roles.LEADER, roles.REVIEWER)
 def dashboard(request):
-    year, form = chosen_year(request)
+    year, form = chosen_year(request, years_available())
     state = services.year_state(year)
 
     def body() -> str:  # not called for a closed year already rendered (pagecache)
@@ -115,7 +120,7 @@ def my_unit(request):
     own = roles.unit_of(request.user)
     if own is None:
         raise Http404(NO_OWN_UNIT)
-    year, _ = chosen_year(request)
+    year, _ = chosen_year(request, years_available())
     return redirect("scoring:unit", year, own.pk)
 
 
@@ -139,8 +144,8 @@ def objection_lodge(request, year, unit_id):
 
 @login_required
 def bulletin(request):
-    year, form = chosen_year(request)
-    return _render_bulletin(request, year, form=form)
+    year, form = chosen_year(request, years_available())
+    return render_bulletin(request, year, form=form)
 
 
 def _bulletin_body(year, state) -> str:
@@ -153,7 +158,7 @@ def _bulletin_body(year, state) -> str:
     return pagecache.closed_year_html(state, "bulletin", body)
 
 
-def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
+def render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
     state = services.year_state(year)
     context = {"year": year, "form": form, "state": state, "estimate": not (state and state.has_snapshot),
                "body": _bulletin_body(year, state),
@@ -165,7 +170,7 @@ def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=No
 @login_required
 def bulletin_pdf(request):
     """The bulletin as a red-header document (红头文件): bureau, document number, date, tables, seal."""
-    year, _ = chosen_year(request)
+    year, _ = chosen_year(request, years_available())
     form = BulletinDocumentForm(request.GET)
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
@@ -189,7 +194,7 @@ def bulletin_pdf(request):
 
 @login_required
 def bulletin_xlsx(request):
-    year, _ = chosen_year(request)
+    year, _ = chosen_year(request, years_available())
     bulletin = services.bulletin_for_year(year=year)
     suffix = "（预估）" if bulletin.estimate else ""
     workbook = statistics_workbook(year=year, results=bulletin.results,
@@ -200,62 +205,9 @@ def bulletin_xlsx(request):
     return workbook.response(filename)
 
 
-def _year_done(year, message, request):
-    messages.success(request, message)
-    return redirect(f"{reverse('scoring:bulletin')}?year={year}")
-
-
-def _year_refused(request, year, form, **forms):
-    """Back to the bulletin with the reviewer's input and the reason it was refused."""
-    return _render_bulletin(request, year, form=form, status=400, **forms)
-
-
-@require_POST
-@roles.role_required(roles.REVIEWER)
-def year_publicize(request):
-    year, year_form = chosen_year(request)
-    form = PublicizeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.year_publicize(year=year, reviewer=request.user, today=timezone.localdate(),
-                                    notice_days=form.cleaned_data["notice_days"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _year_done(year, f"{year}年度考核结果已公示。", request)
-    return _year_refused(request, year, year_form, publicize_form=form)
-
-
-@require_POST
-@roles.role_required(roles.REVIEWER)
-def year_close(request):
-    year, year_form = chosen_year(request)
-    try:
-        services.year_close(year=year, reviewer=request.user, today=timezone.localdate())
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return _year_refused(request, year, year_form)
-    return _year_done(year, f"{year}年度考核已结算，通报以结算结果为准。", request)
-
-
-@require_POST
-@roles.role_required(roles.REVIEWER)
-def year_reopen(request):
-    year, year_form = chosen_year(request)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.year_reopen(year=year, reviewer=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _year_done(year, f"{year}年度已重新开放，结果恢复为实时预估。", request)
-    return _year_refused(request, year, year_form, reopen_form=form)
-
-
 @roles.role_required(roles.REVIEWER)
 def objections(request):
-    year, form = chosen_year(request)
+    year, form = chosen_year(request, years_available())
     rows = Objection.objects.filter(year=year).select_related("unit", "raised_by", "answered_by")
     return render(request, "scoring/objections.html",
                   {"year": year, "form": form, "objections": rows, "answer_form": AnswerForm()})

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from publicity import roles
+from core import roles
 from publicity.models import Manuscript, Membership, Outlet, Publication, Status, Unit
 
 

@@ -7,17 +7,21 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from core import roles
+from core.models import AuditEvent
 from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
-from publicity import deadlines, roles, services
-from publicity.contributions import contribution_publish, contribution_submit
-from publicity.models import AuditEvent, Manuscript, PeriodReport, Status
-from publicity.reports import report_submit
+from publicity import services
+from publicity.models import Manuscript, Status
+from reporting import deadlines
+from reporting.contributions import contribution_publish, contribution_submit
+from reporting.models import PeriodReport
+from reporting.reports import report_submit
 from rewards.models import RateSheet, RateTier
 from rewards.services import payout_batch_confirm, payout_batch_open
-from scoring.services import year_close, year_reopen
 from tests.admin_forms import admin_change_data
 from tests.exchange.excel_files import xlsx_bytes
 from tests.publicity.helpers import png
+from yearend.services import year_close, year_reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +155,7 @@ def rows_of(response):
 
 def test_reviewers_filter_the_audit_page_by_action_actor_unit_and_date(client, rita, alice, hanbin, trail):
     client.force_login(rita)
-    url = "/admin/publicity/auditevent/"
+    url = "/admin/core/auditevent/"
     assert rows_of(client.get(url)) == ["publication.approve", "publication.submit"]
     assert rows_of(client.get(url, {"action": "publication.submit"})) == ["publication.submit"]
     assert rows_of(client.get(url, {"actor__id__exact": rita.pk})) == ["publication.approve"]
@@ -168,14 +172,14 @@ def test_reviewers_filter_the_audit_page_by_action_actor_unit_and_date(client, r
 def test_nobody_can_change_or_delete_audit_entries(client, who, request, trail):
     client.force_login(request.getfixturevalue(who))
     event = trail.first()
-    base = f"/admin/publicity/auditevent/{event.pk}/"
+    base = f"/admin/core/auditevent/{event.pk}/"
     assert client.get(base + "change/").status_code == 200  # read-only view
     client.post(base + "change/", {"summary": "改写", "action": "x"})
     assert client.post(base + "delete/", {"post": "yes"}).status_code == 403
-    response = client.post("/admin/publicity/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk],
+    response = client.post("/admin/core/auditevent/", {"action": "delete_selected", "_selected_action": [event.pk],
                                                             "post": "yes"})
     assert response.status_code in (200, 302)
-    assert client.get("/admin/publicity/auditevent/add/").status_code == 403
+    assert client.get("/admin/core/auditevent/add/").status_code == 403
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.summary, stored.action) == (event.summary, event.action)
     with pytest.raises(ValueError, match="只能追加"):
@@ -186,7 +190,7 @@ def test_nobody_can_change_or_delete_audit_entries(client, who, request, trail):
 
 def test_an_officer_cannot_read_the_audit_page(client, alice, trail):
     client.force_login(alice)
-    assert client.get("/admin/publicity/auditevent/").status_code in (302, 403)
+    assert client.get("/admin/core/auditevent/").status_code in (302, 403)
 
 
 # --- Accounts and roles --------------------------------------------------------------------------

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import pdf
-from publicity.management.commands.demo_data import tiny_png
-from publicity.models import AuditEvent, Unit
+from core.models import AuditEvent
+from home.management.commands.demo_data import tiny_png
+from publicity.models import Unit
 from rewards.models import Commendation
 from rewards.services import payout_batch_confirm, payout_batch_open
-from scoring.services import year_close
+from yearend.services import year_close
 
 pytestmark = pytest.mark.django_db
 

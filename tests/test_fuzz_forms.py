@@ -13,17 +13,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publicity.models import (
-    AuditEvent,
-    Manuscript,
-    PeriodReport,
-    ProofFile,
-    Publication,
-    Status,
-    WebsiteContribution,
-)
+from core.models import AuditEvent, YearClose
+from publicity.models import Manuscript, ProofFile, Publication, Status
+from reporting.models import PeriodReport, WebsiteContribution
 from rewards.models import PayoutBatch, PayoutLine
-from scoring.models import Objection, YearClose
+from scoring.models import Objection
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +172,6 @@ def test_the_year_reopen_form(client, rita):
     @FUZZ
     @given(fields(["year", "reason"]))
     def run(data):
-        post(client, reverse("scoring:year_reopen"), data)
+        post(client, reverse("yearend:reopen"), data)
 
     run()

@@ -14,7 +14,8 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from publicity.models import AuditEvent, Publication, Status
+from core.models import AuditEvent
+from publicity.models import Publication, Status
 
 PERSONAS = ("anonymous", "alice", "bob", "hank", "rita", "leo", "superuser")
 EVERYONE = frozenset(PERSONAS)
@@ -46,9 +47,9 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "scoring:objections": (REVIEWERS, None),
     "scoring:objection_lodge": (NOBODY_, UNIT_A),
     "scoring:objection_answer": (NOBODY_, REVIEWERS),
-    "scoring:year_publicize": (NOBODY_, REVIEWERS),
-    "scoring:year_close": (NOBODY_, REVIEWERS),
-    "scoring:year_reopen": (NOBODY_, REVIEWERS),
+    "yearend:publicize": (NOBODY_, REVIEWERS),
+    "yearend:close": (NOBODY_, REVIEWERS),
+    "yearend:reopen": (NOBODY_, REVIEWERS),
     # officer portal and review queue (the world's record is submitted, so nobody edits it: the edit
     # and submit views answer its own officer with a message, everybody else is refused)
     "portal:records": (LOGGED_IN, None),
@@ -91,17 +92,17 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "admin:publicity_publication_export": (REVIEWERS, None),
     "admin:publicity_publication_import": (REVIEWERS, REVIEWERS),
     "admin:publicity_publication_template": (REVIEWERS, None),
-    "admin:publicity_quota_import": (REVIEWERS, REVIEWERS),
-    "admin:publicity_quota_statistics": (REVIEWERS, None),
-    "admin:publicity_quota_template": (REVIEWERS, None),
-    "admin:publicity_quota_export": (REVIEWERS, None),
+    "admin:scoring_quota_import": (REVIEWERS, REVIEWERS),
+    "admin:scoring_quota_statistics": (REVIEWERS, None),
+    "admin:scoring_quota_template": (REVIEWERS, None),
+    "admin:scoring_quota_export": (REVIEWERS, None),
     "admin:publicity_publication_process_import": (NOBODY_, REVIEWERS),  # the confirmation step: POST only
-    "admin:publicity_quota_process_import": (NOBODY_, REVIEWERS),
+    "admin:scoring_quota_process_import": (NOBODY_, REVIEWERS),
     # exports of what a reference-data list shows (django-import-export, exchange/admin.py)
     "admin:publicity_unit_export": (REVIEWERS, None),
     "admin:publicity_outlet_export": (REVIEWERS, None),
     "admin:publicity_outletalias_export": (REVIEWERS, None),
-    "admin:publicity_auditevent_export": (REVIEWERS, None),
+    "admin:core_auditevent_export": (REVIEWERS, None),
     "admin:rewards_ratesheet_export": (REVIEWERS, None),
     "admin:rewards_payoutline_export": (REVIEWERS, None),
     # rewards (the world's batch is a draft: officers and heads see confirmed batches only)
@@ -153,10 +154,10 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
 ALL_ACTIONS = frozenset({"changelist", "add", "change", "delete", "history"})
 READ_ONLY = frozenset({"changelist", "change", "history"})  # "change" shows the read-only page
 NOBODY: dict[str, frozenset[str]] = {
-    "publicity.auditevent": frozenset({"add", "delete"}),
+    "core.auditevent": frozenset({"add", "delete"}),
     "publicity.prooffile": frozenset({"add"}),
     "scoring.assessmentpolicy": frozenset({"delete"}),
-    "scoring.yearclose": frozenset({"add", "delete"}),
+    "core.yearclose": frozenset({"add", "delete"}),
     "scoring.unitresultsnapshot": frozenset({"add", "delete"}),
     "scoring.objection": frozenset({"add", "delete"}),
     "rewards.payoutbatch": frozenset({"add", "delete"}),
@@ -164,10 +165,10 @@ NOBODY: dict[str, frozenset[str]] = {
     "rewards.rewardsnapshot": frozenset({"add", "delete"}),
     "rewards.commendation": frozenset({"add", "delete"}),
     # contributions, reports and rosters change only through their pages; the admin only reads them
-    "publicity.websitecontribution": frozenset({"add", "delete"}),
-    "publicity.periodreport": frozenset({"add", "delete"}),
-    "publicity.officerroster": frozenset({"add", "delete"}),
-    "publicity.reminderlog": frozenset({"add", "delete"}),
+    "reporting.websitecontribution": frozenset({"add", "delete"}),
+    "reporting.periodreport": frozenset({"add", "delete"}),
+    "reporting.officerroster": frozenset({"add", "delete"}),
+    "reporting.reminderlog": frozenset({"add", "delete"}),
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
@@ -257,7 +258,7 @@ def world(make_publication, hanbin):
                                                reason="矩阵测试表彰")
     from django.utils import timezone
 
-    from publicity.models import PeriodReport, WebsiteContribution
+    from reporting.models import PeriodReport, WebsiteContribution
 
     contribution = WebsiteContribution(unit=hanbin, title="矩阵测试投稿", body="正文", signed_by="科长",
                                        scan_name="签批.pdf", scan_content_type="application/pdf",

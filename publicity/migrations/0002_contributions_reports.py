@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import publicity.models
+import reporting.models  # the upload paths moved with the models (issue 14)
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +46,7 @@ class Migration(migrations.Migration):
                 ('is_late', models.BooleanField(default=False, verbose_name='逾期')),
                 ('is_nil', models.BooleanField(default=False, verbose_name='零报告')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('attachment', models.FileField(blank=True, max_length=200, storage=publicity.models.private_storage, upload_to=publicity.models.report_upload_to, verbose_name='附件')),
+                ('attachment', models.FileField(blank=True, max_length=200, storage=publicity.models.private_storage, upload_to=reporting.models.report_upload_to, verbose_name='附件')),
                 ('attachment_name', models.CharField(blank=True, max_length=200, verbose_name='附件原文件名')),
                 ('attachment_content_type', models.CharField(blank=True, max_length=100, verbose_name='附件文件类型')),
                 ('publications', models.ManyToManyField(blank=True, related_name='period_reports', to='publicity.publication', verbose_name='报送的刊发记录')),
@@ -87,7 +88,7 @@ class Migration(migrations.Migration):
                 ('is_major', models.BooleanField(default=False, help_text='重大事项须由分管领导签字审批；一般信息由科室负责人签字。', verbose_name='重大事项')),
                 ('signed_by', models.CharField(max_length=50, verbose_name='签批人')),
                 ('first_published_url', models.URLField(blank=True, max_length=500, verbose_name='本单位网站首发链接')),
-                ('approval_scan', models.FileField(max_length=200, storage=publicity.models.private_storage, upload_to=publicity.models.contribution_upload_to, verbose_name='签批件扫描件')),
+                ('approval_scan', models.FileField(max_length=200, storage=publicity.models.private_storage, upload_to=reporting.models.contribution_upload_to, verbose_name='签批件扫描件')),
                 ('scan_name', models.CharField(max_length=200, verbose_name='签批件原文件名')),
                 ('scan_content_type', models.CharField(max_length=100, verbose_name='签批件文件类型')),
                 ('scan_size', models.PositiveIntegerField(default=0, verbose_name='签批件大小（字节）')),

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from publicity.models import Quota, Status
-from scoring.services import year_close
+from publicity.models import Status
+from scoring.models import Quota
+from yearend.services import year_close
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from api.tokens import api_token_create, system_account_create
-from publicity.management.commands.demo_data import tiny_png
+from home.management.commands.demo_data import tiny_png
 from publicity.models import Status, Unit
 from tests.conftest import make_user
 

@@ -16,8 +16,9 @@ from api.models import ApiToken
 from api.throttling import PerTokenThrottle
 from api.views import LOGIN_FAILED
 from config.security import LOCKOUT_MESSAGE
-from publicity import roles
-from publicity.models import AuditEvent, Unit
+from core import roles
+from core.models import AuditEvent
+from publicity.models import Unit
 
 pytestmark = pytest.mark.django_db
 

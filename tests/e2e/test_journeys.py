@@ -62,7 +62,7 @@ def proof_png(tmp_path):
 
 @pytest.fixture
 def personas(reference_data):
-    from publicity import roles
+    from core import roles
     from tests.conftest import make_user
 
     return {
@@ -401,7 +401,7 @@ def test_an_officer_fills_and_submits_the_form_with_the_keyboard_only(personas, 
 
 
 def test_an_officer_logs_in_and_sees_the_own_unit(reference_data, browser, live_server, login, shoot):
-    from publicity import roles
+    from core import roles
     from tests.conftest import make_user
 
     make_user("alice", roles.OFFICER, "汉滨区")

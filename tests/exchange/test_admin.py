@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from exchange.services import ARTICLE_HEADERS
-from publicity.models import Publication, Quota, Status
+from publicity.models import Publication, Status
+from scoring.models import Quota
 from tests.exchange.excel_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +116,14 @@ def test_the_change_lists_offer_import_export_and_templates(client, rita):
     page = client.get("/admin/publicity/publication/?status__exact=approved").content.decode()
     assert "/admin/publicity/publication/export/?status__exact=approved" in page
     assert "导入明细表" in page and "下载空白明细表" in page
-    page = client.get("/admin/publicity/quota/?year=2011").content.decode()
-    assert "/admin/publicity/quota/statistics/?year=2011" in page and "导入任务分解表" in page
+    page = client.get("/admin/scoring/quota/?year=2011").content.decode()
+    assert "/admin/scoring/quota/statistics/?year=2011" in page and "导入任务分解表" in page
 
 
 def test_templates_and_statistics_download_as_excel(client, rita):
     client.force_login(rita)
-    for url in ("/admin/publicity/publication/template/", "/admin/publicity/quota/template/",
-                "/admin/publicity/quota/statistics/?year=2011"):
+    for url in ("/admin/publicity/publication/template/", "/admin/scoring/quota/template/",
+                "/admin/scoring/quota/statistics/?year=2011"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
@@ -132,9 +133,9 @@ def test_templates_and_statistics_download_as_excel(client, rita):
 def test_a_reviewer_imports_the_allocation_table_for_a_year(client, rita):
     client.force_login(rita)
     content = xlsx_bytes([["单位", "单位类型", "市级及以上媒体新闻稿件", "专题调研文章"], ["汉滨区", "县区", 41, 4]])
-    response = preview(client, content, "/admin/publicity/quota/import/", year="2014")
+    response = preview(client, content, "/admin/scoring/quota/import/", year="2014")
     assert response.context["result"].report.ok
-    response = confirm(client, response, "/admin/publicity/quota/process_import/")
+    response = confirm(client, response, "/admin/scoring/quota/process_import/")
     assert response.status_code == 302
     assert dict(Quota.objects.filter(year=2014).values_list("line__code", "count")) == {"L_MUN_UP": 41, "L_RES": 4}
 
@@ -145,7 +146,7 @@ def _rows(response):
 
 
 def test_every_reference_list_exports_what_its_filters_show_under_chinese_headers(client, rita):
-    from publicity.models import AuditEvent
+    from core.models import AuditEvent
 
     client.force_login(rita)
     units = _rows(client.get("/admin/publicity/unit/export/?kind__exact=county"))
@@ -160,7 +161,7 @@ def test_every_reference_list_exports_what_its_filters_show_under_chinese_header
     assert sheets[0][:5] == ["年度", "发布单位", "奖励标准", "档次", "媒体"]
     assert any("陕西日报" in (r[4] or "") for r in sheets[1:])
     AuditEvent.objects.create(action="test", target_type="x", summary="审计导出测试")
-    events = _rows(client.get("/admin/publicity/auditevent/export/?action__exact=test"))
+    events = _rows(client.get("/admin/core/auditevent/export/?action__exact=test"))
     assert [r[events[0].index("摘要")] for r in events[1:]] == ["审计导出测试"]
     assert AuditEvent.objects.filter(action="auditevent_export").exists()  # the export is audited too
 
@@ -169,7 +170,7 @@ def test_the_quota_list_exports_as_an_allocation_table_that_reimports_unchanged(
     from exchange.services import quotas_import
 
     client.force_login(rita)
-    response = client.get("/admin/publicity/quota/export/?year=2011&unit__kind__exact=county")
+    response = client.get("/admin/scoring/quota/export/?year=2011&unit__kind__exact=county")
     rows = _rows(response)
     assert rows[0][:3] == ["单位", "单位类型", "市级及以上媒体新闻稿件"] and len(rows) == 11
     result = quotas_import(actor=rita, year=2011, file=response.content, filename="导出.xlsx")

@@ -2,8 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.models import AuditEvent
 from exchange.services import quotas_import
-from publicity.models import AuditEvent, Quota, Unit
+from publicity.models import Unit
+from scoring.models import Quota
 from tests.exchange.excel_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db

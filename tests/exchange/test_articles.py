@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from core.models import AuditEvent
 from exchange.services import ARTICLE_HEADERS, articles_import
-from publicity.models import AuditEvent, Manuscript, Publication, Status
+from publicity.models import Manuscript, Publication, Status
 from tests.exchange.excel_files import FILES, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import uploads
+from core.models import AuditEvent
 from exchange import reader
 from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity import proofs
-from publicity.models import AuditEvent, Publication, Quota
+from publicity.models import Publication
+from scoring.models import Quota
 from tests.exchange.excel_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from publicity.models import Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
+from publicity.models import Manuscript, Outlet, Publication, Status, Unit
 from rewards.services import payout_batch_open
+from scoring.models import Quota, QuotaLine
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +64,11 @@ def test_no_export_of_the_system_turns_user_text_into_a_formula(client, rita, su
         reverse("rewards:batch_units_xlsx", args=[batch.pk]),
         reverse("reporting:compliance_export") + "?year=2011",
         "/admin/publicity/publication/export/",
-        "/admin/publicity/quota/export/",
-        "/admin/publicity/quota/statistics/?year=2011",
+        "/admin/scoring/quota/export/",
+        "/admin/scoring/quota/statistics/?year=2011",
         "/admin/publicity/publication/template/",
         "/admin/publicity/unit/export/",
-        "/admin/publicity/auditevent/export/",
+        "/admin/core/auditevent/export/",
         "/admin/rewards/payoutline/export/",
     ]
     seen = set()
@@ -86,8 +87,8 @@ def test_no_export_of_the_system_turns_user_text_into_a_formula(client, rita, su
 
 
 def test_a_report_export_keeps_user_text_as_text(client, evil):
-    from publicity import deadlines
-    from publicity.reports import report_submit
+    from reporting import deadlines
+    from reporting.reports import report_submit
 
     officer = make_user("evil_officer2", "信息宣传员", EVIL_UNIT)
     report = report_submit(unit=evil, period=deadlines.annual_period(2011), officer=officer,

@@ -7,10 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from core.models import AuditEvent
 from exchange.services import ARTICLE_HEADERS, articles_export, articles_import
-from publicity.models import AuditEvent, Manuscript, Publication, Status
-from scoring.services import year_close
+from publicity.models import Manuscript, Publication, Status
 from tests.exchange.excel_files import xlsx_bytes
+from yearend.services import year_close
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +104,8 @@ def test_a_closed_years_export_reimports_unchanged_but_a_change_is_refused_once_
                                    "?status__exact=nonsense", "?manuscript__unit__id__exact=abc", "?o=zz"])
 def test_a_bad_filter_in_an_export_link_is_a_message_not_a_server_error(client, rita, mixed, query):
     client.force_login(rita)
-    for model in ("publication", "quota", "unit", "outlet", "auditevent"):
-        response = client.get(f"/admin/publicity/{model}/export/{query}")
+    for model in ("publicity/publication", "scoring/quota", "publicity/unit", "publicity/outlet", "core/auditevent"):
+        response = client.get(f"/admin/{model}/export/{query}")
         assert response.status_code in (200, 302), (model, query, response.status_code)
         if response.status_code == 302:
             page = client.get(response["Location"]).content.decode()

@@ -5,7 +5,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from publicity.management.commands.demo_data import tiny_png
+from home.management.commands.demo_data import tiny_png
 
 
 def png(name="版面.png", seed=1) -> SimpleUploadedFile:

@@ -1,6 +1,7 @@
 import pytest
 
-from publicity.models import AuditEvent, Outlet, Unit
+from core.models import AuditEvent
+from publicity.models import Outlet, Unit
 
 pytestmark = pytest.mark.django_db
 

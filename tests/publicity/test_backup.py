@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from config.settings import BASE_DIR
-from publicity.backup import (
+from core.backup import (
     MANIFEST_NAME,
     BackupError,
     backup_restore,
@@ -28,7 +28,7 @@ from publicity.backup import (
 )
 from publicity.models import ProofFile, Status
 
-DUMPED = ["auth.user", "auth.group", "publicity"]
+DUMPED = ["auth.user", "auth.group", "core", "publicity", "scoring", "reporting"]
 
 
 def add_proof(publication, content: bytes, name: str) -> ProofFile:
@@ -92,7 +92,7 @@ def test_a_backup_restores_into_an_empty_installation_with_every_record_and_file
     restored = manage("dumpdata", *DUMPED, database_url=fresh_database_url, private_root=restored_root).stdout
 
     assert records(original.getvalue()) <= records(restored)
-    actions = [item["fields"]["action"] for item in json.loads(restored) if item["model"] == "publicity.auditevent"]
+    actions = [item["fields"]["action"] for item in json.loads(restored) if item["model"] == "core.auditevent"]
     assert "backup" in actions and "restore" in actions
     for proof in proofs:
         copy = restored_root / proof.file.name

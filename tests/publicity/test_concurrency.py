@@ -9,9 +9,11 @@ import threading
 import pytest
 from django.db import connection
 
-from publicity import roles, services
-from publicity.models import AuditEvent, Publication, Status
-from scoring.locking import STALE_ADMIN_MESSAGE
+from core import roles
+from core.models import AuditEvent
+from core.yearlock import STALE_ADMIN_MESSAGE
+from publicity import services
+from publicity.models import Publication, Status
 from tests.admin_forms import admin_change_data
 from tests.conftest import make_user
 

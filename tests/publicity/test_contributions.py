@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from publicity.contributions import (
+from core.models import AuditEvent
+from publicity.models import Publication, Status, Unit
+from reporting.contributions import (
     ERR_FILE_TOO_BIG,
     ERR_FILE_TYPE,
     ERR_OWN_UNIT_REVIEW,
@@ -16,7 +18,7 @@ from publicity.contributions import (
     contribution_submit,
     upload_content_type,
 )
-from publicity.models import AuditEvent, Publication, Status, Unit, WebsiteContribution
+from reporting.models import WebsiteContribution
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from publicity import deadlines
+from reporting import deadlines
 
 D = datetime.date
 

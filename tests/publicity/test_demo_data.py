@@ -25,7 +25,7 @@ def test_demo_data_fills_a_believable_year_with_every_status_and_logins(capsys):
 
 
 def test_demo_data_fills_the_reporting_and_payout_pages_once():
-    from publicity.models import OfficerRoster, PeriodReport, WebsiteContribution
+    from reporting.models import OfficerRoster, PeriodReport, WebsiteContribution
     from rewards.models import PayoutBatch
 
     call_command("demo_data")

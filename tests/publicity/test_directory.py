@@ -20,8 +20,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from config.directory import directory_settings
-from publicity import roles
-from publicity.models import AuditEvent, Unit
+from core import roles
+from core.models import AuditEvent
+from publicity.models import Unit
 from tests.conftest import make_user
 
 SUFFIX = "dc=ankang,dc=gov,dc=cn"

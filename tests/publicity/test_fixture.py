@@ -2,7 +2,8 @@
 
 import pytest
 
-from publicity.models import KeyTopic, Outlet, Quota, QuotaLine, Unit
+from publicity.models import KeyTopic, Outlet, Unit
+from scoring.models import Quota, QuotaLine
 
 pytestmark = pytest.mark.django_db
 

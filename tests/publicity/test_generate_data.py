@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from publicity.models import Publication, Quota, Status, Unit
+from publicity.models import Publication, Status, Unit
+from scoring.models import Quota
 
 pytestmark = pytest.mark.django_db
 

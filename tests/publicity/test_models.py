@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from core.models import AuditEvent
 from core.text import normalize_name
-from publicity.models import AuditEvent, Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
+from publicity.models import Manuscript, Outlet, Publication, Status, Unit
+from scoring.models import Quota, QuotaLine
 
 pytestmark = pytest.mark.django_db
 
@@ -68,26 +70,6 @@ def test_quota_years_are_plausible(hanbin):
 def test_a_unit_kind_outside_the_three_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
         Unit.objects.create(name="某某", kind="village")
-
-
-@pytest.mark.parametrize(("name", "level", "media_class", "eligible"), [
-    ("人民日报", "national", "party_paper", True),
-    ("陕西电视台", "provincial", "tv", True),
-    ("安康日报", "municipal", "party_paper", True),
-    ("安康电视台", "municipal", "tv", True),
-    ("当代陕西", "provincial", "party_periodical", False),
-    ("安康广播电台", "municipal", "radio", False),
-    ("局网站", "municipal", "website", False),
-])
-def test_bonus_eligibility_is_party_papers_and_tv_at_municipal_or_higher(name, level, media_class, eligible):
-    outlet = Outlet.objects.get(name=name)
-    assert (outlet.level, outlet.media_class, outlet.is_bonus_eligible) == (level, media_class, eligible)
-    assert Outlet.objects.bonus_eligible().filter(pk=outlet.pk).exists() is eligible
-
-
-def test_a_county_party_paper_earns_no_bonus():
-    outlet = Outlet.objects.create(name="汉滨报", level="county", media_class="party_paper")
-    assert not outlet.is_bonus_eligible
 
 
 def test_names_are_normalised_for_lookup():

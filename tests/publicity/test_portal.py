@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from publicity import services
-from publicity.models import AuditEvent, Notification, Outlet, ProofFile, Publication, Status, Unit
+from publicity.models import Notification, Outlet, ProofFile, Publication, Status, Unit
 from tests.publicity import helpers
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from publicity.models import Quota, QuotaLine, Unit
-from publicity.quotas import check_lines_nest, quotas_apply_defaults
+from publicity.models import Unit
+from scoring.models import Quota, QuotaLine
+from scoring.quotas import check_lines_nest, quotas_apply_defaults
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from publicity import deadlines
-from publicity.models import AuditEvent, OfficerRoster, PeriodReport, ReminderLog, Status, Unit
-from publicity.reports import compliance_table, reminders_send, report_submit, roster_submit
+from core.models import AuditEvent
+from publicity.models import Status, Unit
+from reporting import deadlines
+from reporting.models import OfficerRoster, PeriodReport, ReminderLog
+from reporting.reports import compliance_table, reminders_send, report_submit, roster_submit
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +163,7 @@ def test_a_failed_mail_leaves_no_log_so_the_next_run_tries_again(alice, settings
     def broken(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr("publicity.reports.send_mail", broken)
+    monkeypatch.setattr("reporting.reports.send_mail", broken)
     with pytest.raises(OSError):
         reminders_send(today=D(2011, 12, 23))
     assert not ReminderLog.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
-from publicity import roles
+from core import roles
 from publicity.models import Manuscript, Publication
 
 pytestmark = pytest.mark.django_db

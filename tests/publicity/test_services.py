@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.core import mail
 
+from core.models import AuditEvent
 from publicity import services
-from publicity.models import AuditEvent, Notification, Outlet, ProofFile, Publication, Status
+from publicity.models import Notification, Outlet, ProofFile, Publication, Status
 from tests.conftest import make_user
 from tests.publicity.helpers import png
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from publicity.contributions import contribution_submit
-from publicity.models import Publication, WebsiteContribution
+from publicity.models import Publication
+from reporting.contributions import contribution_submit
+from reporting.models import WebsiteContribution
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_the_list_page_takes_a_bounded_number_of_queries(client, alice, rita, ha
 
 def test_a_returned_contribution_can_be_resubmitted_with_its_text_and_the_reason_in_view(client, alice, rita,
                                                                                           hanbin):
-    from publicity.contributions import contribution_return
+    from reporting.contributions import contribution_return
 
     contribution = make_contribution(alice, hanbin, title="要修改的投稿")
     contribution_return(contribution=contribution, reviewer=rita, reason="请补充活动时间。")
@@ -156,7 +157,7 @@ def test_a_returned_contribution_can_be_resubmitted_with_its_text_and_the_reason
 
 
 def test_bob_cannot_prefill_from_hanbins_returned_contribution(client, alice, bob, rita, hanbin):
-    from publicity.contributions import contribution_return
+    from reporting.contributions import contribution_return
 
     contribution = make_contribution(alice, hanbin, title="汉滨区的投稿")
     contribution_return(contribution=contribution, reviewer=rita, reason="保密原因")

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from publicity import deadlines
-from publicity.models import OfficerRoster, PeriodReport, Status
-from publicity.reports import report_submit
+from publicity.models import Status
+from reporting import deadlines
+from reporting.models import OfficerRoster, PeriodReport
+from reporting.reports import report_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from publicity.models import AuditEvent, Unit
+from core.models import AuditEvent
+from publicity.models import Unit
 from rewards.models import Commendation
 from rewards.services import commendation_confirm, commendation_remove, commendations_propose
 from scoring.models import UnitResultSnapshot
-from scoring.services import year_close
+from yearend.services import year_close
 
 pytestmark = pytest.mark.django_db
 AFTER_2011 = datetime.date(2012, 2, 1)

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from publicity.models import AuditEvent, Outlet, Publication, Status
+from core.models import AuditEvent
+from publicity.models import Outlet, Publication, Status
 from rewards.models import PayoutBatch, PayoutLine, RewardBudget
 from rewards.services import payout_batch_budget, payout_batch_confirm, payout_batch_discard, payout_batch_open
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.text import parse_authors
 from rewards.rates import (
     BUREAU_2011,
     CATEGORIES,
@@ -16,7 +17,6 @@ from rewards.rates import (
     RateSheet,
     Tier,
     best_rate,
-    parse_authors,
     reward_for_year,
     split_among,
     unpaid,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from publicity.models import Outlet
 from rewards.models import RewardSnapshot
 from rewards.services import rewards_for_year
-from scoring.services import year_close, year_reopen
+from yearend.services import year_close, year_reopen
 
 pytestmark = pytest.mark.django_db
 AFTER_2011 = datetime.date(2012, 2, 1)

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from publicity.models import AuditEvent, Outlet, Publication
+from core.models import AuditEvent
+from publicity.models import Outlet, Publication
 from rewards.models import PayoutBatch, RewardBudget
 from rewards.services import payout_batch_confirm, payout_batch_open
 

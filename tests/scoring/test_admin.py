@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from publicity.models import AuditEvent
+from core.models import AuditEvent
 from scoring.models import AssessmentPolicy
-from scoring.services import year_close
+from yearend.services import year_close
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from publicity.models import Quota, Unit
+from publicity.models import Unit
 from scoring.exports import text_width
+from scoring.models import Quota
 from tests.scoring import worked_examples
 
 pytestmark = pytest.mark.django_db

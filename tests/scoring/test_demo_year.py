@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from publicity.models import Quota, Unit
+from publicity.models import Unit
+from scoring.models import Quota
 
 pytestmark = pytest.mark.django_db
 

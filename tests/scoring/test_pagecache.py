@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.models import YearClose
 from publicity.models import Publication, Status
 from scoring import pagecache, services
-from scoring.models import YearClose
-from scoring.services import year_close, year_publicize, year_reopen
 from tests.scoring import worked_examples
+from yearend.services import year_close, year_publicize, year_reopen
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from publicity.models import AuditEvent, Publication, Quota, Status, Unit
-from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose
+from core.models import AuditEvent, YearClose
+from publicity.models import Publication, Status, Unit
+from scoring.models import AssessmentPolicy, Objection, Quota, UnitResultSnapshot
 from scoring.services import (
     assess_year,
     assessment_policy_save,
@@ -15,11 +16,9 @@ from scoring.services import (
     objection_lodge,
     periodic_bulletin,
     unit_detail,
-    year_close,
-    year_publicize,
-    year_reopen,
 )
 from tests.scoring import worked_examples
+from yearend.services import year_close, year_publicize, year_reopen
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.models import YearClose
 from publicity.models import Publication, Status, Unit
-from scoring.models import Objection, YearClose
-from scoring.services import year_close, year_publicize
+from scoring.models import Objection
 from tests.scoring import worked_examples
+from yearend.services import year_close, year_publicize
 
 pytestmark = pytest.mark.django_db
 
@@ -185,19 +186,19 @@ def test_a_reviewer_closes_and_reopens_the_year_from_the_bulletin(client, rita, 
 
     monkeypatch.setattr(scoring.views.timezone, "localdate", lambda: AFTER_2011)
     client.force_login(rita)
-    response = client.post(reverse("scoring:year_close") + "?year=2011")
+    response = client.post(reverse("yearend:close") + "?year=2011")
     assert response.status_code == 302
     assert YearClose.objects.get(year=2011).is_closed
-    response = client.post(reverse("scoring:year_reopen") + "?year=2011", {"reason": ""})
+    response = client.post(reverse("yearend:reopen") + "?year=2011", {"reason": ""})
     assert response.status_code == 400
     assert "必须填写原因" in response.content.decode()
-    client.post(reverse("scoring:year_reopen") + "?year=2011", {"reason": "补录凭证"})
+    client.post(reverse("yearend:reopen") + "?year=2011", {"reason": "补录凭证"})
     assert YearClose.objects.get(year=2011).state == "reopened"
 
 
 def test_officers_cannot_close_a_year(client, alice):
     client.force_login(alice)
-    assert client.post(reverse("scoring:year_close") + "?year=2011").status_code == 403
+    assert client.post(reverse("yearend:close") + "?year=2011").status_code == 403
 
 
 # --- 公示 ----------------------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_closing_an_unfinished_year_says_why(client, rita, monkeypatch):
 
     monkeypatch.setattr(scoring.views.timezone, "localdate", lambda: datetime.date(2011, 11, 30))
     client.force_login(rita)
-    response = client.post(reverse("scoring:year_close") + "?year=2011")
+    response = client.post(reverse("yearend:close") + "?year=2011")
     assert response.status_code == 400
     assert "2011年度尚未结束" in response.content.decode()
     assert not YearClose.objects.exists()
@@ -292,8 +293,8 @@ def test_a_bad_notice_period_keeps_what_the_reviewer_typed(client, rita, monkeyp
 
     monkeypatch.setattr(scoring.views.timezone, "localdate", lambda: AFTER_2011)
     client.force_login(rita)
-    response = client.post(reverse("scoring:year_publicize") + "?year=2011", {"notice_days": "99"})
+    response = client.post(reverse("yearend:publicize") + "?year=2011", {"notice_days": "99"})
     html = response.content.decode()
     assert response.status_code == 400 and 'value="99"' in html
-    client.post(reverse("scoring:year_publicize") + "?year=2011", {"notice_days": "5"})
+    client.post(reverse("yearend:publicize") + "?year=2011", {"notice_days": "5"})
     assert YearClose.objects.get(year=2011).notice_until == AFTER_2011 + datetime.timedelta(days=4)

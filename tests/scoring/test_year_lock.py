@@ -5,16 +5,19 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.models import AuditEvent, YearClose
+from core.yearlock import YEAR_LOCKED, year_lock_check
 from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity import services
-from publicity.contributions import contribution_publish, contribution_submit
-from publicity.models import AuditEvent, Outlet, Publication, Quota, Status
+from publicity.models import Outlet, Publication, Status
+from reporting.contributions import contribution_publish, contribution_submit
 from rewards.models import HeadlineRate, RateSheet, RateTier
-from scoring.models import AssessmentPolicy, YearClose
-from scoring.services import YEAR_LOCKED, assessment_policy_save, year_lock_check, year_reopen
+from scoring.models import AssessmentPolicy, Quota
+from scoring.services import assessment_policy_save
 from tests.admin_forms import admin_change_data
 from tests.exchange.excel_files import xlsx_bytes
 from tests.publicity.helpers import png
+from yearend.services import year_reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +161,7 @@ def test_the_admin_refuses_a_closed_years_manuscript(closed, client, rita, hanyi
 def test_the_admin_refuses_a_closed_years_quota(closed, client, superuser):
     quota = Quota.objects.filter(year=2011).first()
     client.force_login(superuser)
-    url = f"/admin/publicity/quota/{quota.pk}/change/"
+    url = f"/admin/scoring/quota/{quota.pk}/change/"
     response = client.post(url, admin_change_data(client, url, count=str(quota.count + 5)))
     assert response.status_code == 200 and LOCKED in response.content.decode()
     assert Quota.objects.get(pk=quota.pk).count == quota.count

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from publicity.management.report_command import ReportCommand
+from core.commands import ReportCommand
 from rewards.exports import rewards_table, rewards_workbook
 from rewards.services import rewards_for_year, rewards_json
 

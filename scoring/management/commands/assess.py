@@ -1,6 +1,6 @@
 """`manage.py assess --year Y --format json|table|xlsx` (DOMAIN.md §10)."""
 
-from publicity.management.report_command import ReportCommand
+from core.commands import ReportCommand
 from scoring.exports import statistics_workbook, table_text
 from scoring.services import assess_year, assessment_json
 

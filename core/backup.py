@@ -1,0 +1,194 @@
+"""Backup and restore of the database and the proof files (issue 8, item 6).
+
+A backup is one folder:
+
+    manifest.json        time (UTC), database vendor, every file with its size and sha256
+    database.sqlite3     SQLite: a consistent snapshot taken with SQLite's online backup API
+    database.pgdump      PostgreSQL: `pg_dump --format=custom`
+    files/...            the private storage (proof files), same relative paths
+
+The database is copied first and the files after it: proof files are written before the rows that
+point to them and never changed in place, so every file a row of the snapshot names is in the copy.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
+from django.db import connection
+
+from core.audit import audit_record
+
+MANIFEST_NAME = "manifest.json"
+FILES_DIR = "files"
+FORMAT_VERSION = 1
+DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+# Tables whose rows make an installation "not empty": users and everything of the project's apps.
+PROJECT_APPS = ("core", "publicity", "scoring", "rewards", "reporting", "api")
+
+ERROR_OUTPUT_NOT_EMPTY = "备份目录 {path} 已存在且不为空，请指定一个新的目录。"
+ERROR_VENDOR_UNSUPPORTED = "不支持备份此类数据库：{vendor}（可用 SQLite 或 PostgreSQL）。"
+ERROR_TOOL_MISSING = "找不到 {tool}，请安装 PostgreSQL 客户端工具。"
+ERROR_TOOL_FAILED = "{tool} 执行失败：{detail}"
+ERROR_NO_MANIFEST = "{path} 中没有 manifest.json，不是本系统的备份目录。"
+ERROR_FORMAT = "备份格式版本 {version} 不受支持。"
+ERROR_VENDOR_MISMATCH = "备份来自 {backup} 数据库，而当前数据库是 {current}，不能直接恢复。"
+ERROR_FILE_MISSING = "备份不完整：缺少文件 {path}。"
+ERROR_CHECKSUM = "备份已损坏：文件 {path} 的校验值与清单不符。"
+ERROR_UNSAFE_PATH = "备份清单中的路径不安全：{path}。"
+ERROR_NOT_EMPTY = "当前数据库已有数据（{what}），恢复会覆盖它们。确认覆盖请加 --force。"
+
+
+class BackupError(Exception):
+    """A backup cannot be written or restored; the message is Chinese and says why."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def private_root() -> Path:
+    return Path(storages["private"].location)
+
+
+def backup_write(*, output: Path) -> dict:
+    """Write a backup of the database and the private files into the new or empty folder `output`."""
+    output = Path(output)
+    if output.exists() and any(output.iterdir()):
+        raise BackupError(ERROR_OUTPUT_NOT_EMPTY.format(path=output))
+    vendor = connection.vendor
+    if vendor not in DATABASE_FILES:
+        raise BackupError(ERROR_VENDOR_UNSUPPORTED.format(vendor=vendor))
+    output.mkdir(parents=True, exist_ok=True)
+    created_at = datetime.datetime.now(datetime.UTC)
+    audit_record(actor=None, action="backup", target="backup", summary=f"写入备份：{output}")
+
+    database_file = output / DATABASE_FILES[vendor]
+    if vendor == "sqlite":
+        _sqlite_copy(source=connection.settings_dict["NAME"], target=str(database_file))
+    else:
+        _run_pg_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={database_file}")
+
+    files_root = output / FILES_DIR
+    source_root = private_root()
+    if source_root.is_dir():
+        shutil.copytree(source_root, files_root, dirs_exist_ok=True)
+    entries = [_entry(output, database_file)]
+    entries += [_entry(output, path) for path in sorted(files_root.rglob("*")) if path.is_file()]
+    manifest = {
+        "format": FORMAT_VERSION,
+        "created_at": created_at.isoformat(),
+        "database": {"vendor": vendor, "file": database_file.name},
+        "files": entries,
+    }
+    (output / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def backup_verify(*, source: Path) -> dict:
+    """Read the manifest of a backup and check every file it lists against its sha256."""
+    source = Path(source)
+    manifest_path = source / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise BackupError(ERROR_NO_MANIFEST.format(path=source))
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(ERROR_FORMAT.format(version=manifest.get("format")))
+    for entry in manifest["files"]:
+        path = _inside(source, entry["path"])
+        if not path.is_file():
+            raise BackupError(ERROR_FILE_MISSING.format(path=entry["path"]))
+        if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
+            raise BackupError(ERROR_CHECKSUM.format(path=entry["path"]))
+    return manifest
+
+
+def backup_restore(*, source: Path, force: bool = False) -> dict:
+    """Restore a verified backup into this installation, which must be empty unless `force`."""
+    source = Path(source)
+    manifest = backup_verify(source=source)
+    vendor = manifest["database"]["vendor"]
+    if vendor != connection.vendor:
+        raise BackupError(ERROR_VENDOR_MISMATCH.format(backup=vendor, current=connection.vendor))
+    if not force:
+        what = installation_contents()
+        if what:
+            raise BackupError(ERROR_NOT_EMPTY.format(what="、".join(what)))
+
+    database_file = _inside(source, manifest["database"]["file"])
+    connection.close()
+    if vendor == "sqlite":
+        _sqlite_copy(source=str(database_file), target=connection.settings_dict["NAME"])
+    else:
+        _run_pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                     "--single-transaction", str(database_file))
+    connection.close()
+
+    files_prefix = FILES_DIR + "/"
+    target_root = private_root()
+    for entry in manifest["files"]:
+        if entry["path"].startswith(files_prefix):
+            target = _inside(target_root, entry["path"][len(files_prefix):])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(_inside(source, entry["path"]), target)
+    audit_record(actor=None, action="restore", target="backup",
+                 summary=f"从备份恢复：{source}（备份时间 {manifest['created_at']}）")
+    return manifest
+
+
+def installation_contents() -> list[str]:
+    """What this database already holds (users, project records), in Chinese; empty when it is empty."""
+    tables = set(connection.introspection.table_names())
+    models = [get_user_model()] + [model for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()]
+    return [f"{model._meta.verbose_name} {count} 条" for model in models
+            if model._meta.db_table in tables and (count := model._default_manager.count())]
+
+
+def _entry(root: Path, path: Path) -> dict:
+    return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": sha256_of(path)}
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """`root / relative`, refusing a manifest path that climbs out of `root`."""
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise BackupError(ERROR_UNSAFE_PATH.format(path=relative))
+    return path
+
+
+def _sqlite_copy(*, source: str, target: str) -> None:
+    # The online backup API copies a consistent snapshot while other connections keep working.
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with target_db:
+            source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
+def _run_pg_tool(tool: str, *args: str) -> None:
+    executable = shutil.which(tool)
+    if executable is None:
+        raise BackupError(ERROR_TOOL_MISSING.format(tool=tool))
+    db = connection.settings_dict
+    command = [executable, *args, f"--dbname={db['NAME']}"]
+    command += [f"--host={db['HOST']}"] if db.get("HOST") else []
+    command += [f"--port={db['PORT']}"] if db.get("PORT") else []
+    command += [f"--username={db['USER']}"] if db.get("USER") else []
+    env = {**os.environ, **({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {})}
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(ERROR_TOOL_FAILED.format(tool=tool, detail=result.stderr.strip()[-500:]))

@@ -1,0 +1,32 @@
+"""E-mail officers whose periodic report or roster is due within 3 days or overdue (DOMAIN D10).
+
+Run it daily from cron; a second run on the same day sends nothing more:
+    python manage.py send_reminders [--today YYYY-MM-DD]
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reporting.reports import reminders_send
+
+
+def parse_day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"日期格式不正确：{value}（应为 YYYY-MM-DD，如 2011-12-22）") from exc
+
+
+class Command(BaseCommand):
+    help = "向报送即将到期（3天内）或已逾期的单位信息宣传员发送提醒邮件；同一天重复运行不会重复发送。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=parse_day, default=None, help="按指定日期计算（YYYY-MM-DD），默认今天")
+
+    def handle(self, *args, today, **options):
+        sent = reminders_send(today=today or timezone.localdate())
+        for log in sent:
+            self.stdout.write(f"已提醒 {log.unit.name}：{log.recipients}")
+        self.stdout.write(f"共发送 {len(sent)} 封提醒邮件。")
