@@ -26,6 +26,7 @@ from publicity.quotas import check_lines_nest
 from publicity.text import normalize_name
 from rewards.rates import parse_authors
 from scoring import rules
+from scoring.pagecache import scores_changed
 from scoring.services import year_lock_check
 
 BATCH_SIZE = 500
@@ -331,6 +332,7 @@ def articles_import(*, actor, file=None, filename: str = "", rows: Sequence[Mapp
     _check_years_open(articles, errors)
     if not errors:
         _plan_and_write(result, groups, set(table.headers), actor=actor, filename=filename)
+        scores_changed()  # issue 17: open years' cached dashboard and bulletin are rendered anew
     _mark_rows(preview, errors)
     return result
 
@@ -641,6 +643,7 @@ def quotas_import(*, actor, year: int, file=None, filename: str = "", rows: Sequ
                      after={"file": filename, "year": year, "units_created": [u.name for u in new_units],
                             "quotas_created": len(new_quotas), "quotas_changed": len(changed_quotas),
                             "quotas_removed": len(gone_quotas)})
+        scores_changed()  # issue 17: open years' cached dashboard and bulletin are rendered anew
     return result
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from publicity.models import Quota, QuotaLine, Unit
 from scoring import rules
+from scoring.pagecache import scores_changed
 
 
 def check_lines_nest(lines) -> dict[str, str | None]:
@@ -29,4 +30,6 @@ def quotas_apply_defaults(*, year: int, units=None) -> int:
         new += [Quota(unit=unit, line=line, year=year, count=line.default_for(unit.kind))
                 for line in chosen if (unit.pk, line.pk) not in existing]
     Quota.objects.bulk_create(new)
+    if new:
+        scores_changed()
     return len(new)

@@ -1,22 +1,76 @@
-"""A closed year's dashboard and bulletin, rendered once.
+"""The dashboard and bulletin, rendered once and served from Django's cache (shared by every node).
 
-A closed year cannot change: its results are the snapshot written at the close, and the year lock
-refuses changes to its publications, quotas, policy and rate sheet until a reviewer reopens it
-(issue 8). So the expensive part of these pages (hundreds of units at province scale) is rendered
-once and kept in Django's cache, keyed on the close itself: a reopened year is not closed (no cache),
-and closing it again sets a new `closed_at` (a new key). The key is read from the database on every
-request, so several server processes never disagree about a year's state. Open and published (公示)
-years are always computed live.
+Two kinds of key:
+
+- **A closed year** cannot change: its results are the snapshot written at the close, and the year
+  lock refuses changes to its publications, quotas, policy and rate sheet until a reviewer reopens it
+  (issue 8). Its pages are keyed on the close itself: a reopened year is not closed (no such key), and
+  closing it again sets a new `closed_at` (a new key). The close renders them at once (a task).
+- **An open or published (公示) year** changes with every write that can change a score. Its pages are
+  keyed on the *scores version*, a number in the cache that `scores_changed()` — the one place — bumps
+  after every such write: publication status changes, imports, quotas, quota lines, units, outlets and
+  their aliases, the scoring policy, rate sheets, year transitions. A bumped version makes every node
+  render anew at its next request; the old entries are never read again and expire.
+
+The year's state is read from the database on every request, so nodes never disagree about it. When the
+cache server is unreachable the pages are rendered live (slower, never wrong) and the error is logged.
 """
 
+from __future__ import annotations
+
+import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from scoring.models import YearClose
 
+logger = logging.getLogger(__name__)
+
 KEEP_SECONDS = 7 * 24 * 3600
+# An open year's entry is found only under the current version; a short life keeps dead versions from
+# filling the cache between bumps.
+OPEN_YEAR_SECONDS = 3600
+VERSION_KEY = "scores-version"
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (first write, or evicted): any new number will do
+        _version_start()
+    except Exception:  # the cache server is down: pages are rendered live meanwhile
+        logger.exception("scores version not bumped: cache unreachable")
+
+
+def _version_start() -> int:
+    # A fresh version never repeats an earlier one (time in ns), so an evicted counter cannot bring back
+    # pages cached under an old number.
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    return cache.get(VERSION_KEY)
+
+
+def scores_changed() -> None:
+    """Every write that can change a score or a ranking calls this: open years' pages are rendered anew.
+
+    Bumped at once, and again when the surrounding transaction commits: a page rendered by another node
+    between the two (still seeing the old rows) is stored under a version nobody reads afterwards.
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(entry[1] is _bump for entry in connection.run_on_commit):
+        transaction.on_commit(_bump)
+
+
+def scores_version() -> int | None:
+    try:
+        return cache.get(VERSION_KEY) or _version_start()
+    except Exception:
+        logger.exception("scores version unreadable: cache unreachable")
+        return None
 
 
 def closed_year_key(state: YearClose | None, page: str) -> str | None:
@@ -26,13 +80,27 @@ def closed_year_key(state: YearClose | None, page: str) -> str | None:
     return f"closed-year:{page}:{state.year}:{state.pk}:{state.closed_at.isoformat()}"
 
 
-def closed_year_html(state: YearClose | None, page: str, render: Callable[[], str]) -> SafeString:
-    """`render()` for an open year; for a closed year the HTML rendered at the first request after the close."""
-    key = closed_year_key(state, page)
+def open_year_key(year: int, page: str, version: int) -> str:
+    return f"open-year:{page}:{year}:{version}"
+
+
+def year_page_html(*, year: int, state: YearClose | None, page: str, render: Callable[[], str]) -> SafeString:
+    """`page` of `year` from the cache, rendered by `render()` when it is not there (and then stored)."""
+    key, keep = closed_year_key(state, page), KEEP_SECONDS
     if key is None:
+        version = scores_version()
+        if version is None:
+            return mark_safe(render())
+        key, keep = open_year_key(year, page, version), OPEN_YEAR_SECONDS
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.exception("page cache unreadable: rendering live")
         return mark_safe(render())
-    html = cache.get(key)
     if html is None:
-        html = render()
-        cache.set(key, str(html), KEEP_SECONDS)
+        html = str(render())
+        try:
+            cache.set(key, html, keep)
+        except Exception:
+            logger.exception("page cache unwritable")
     return mark_safe(html)

@@ -22,6 +22,7 @@ from publicity.models import ALL_UNITS, BONUS_CLASSES, BONUS_LEVELS, Publication
 from publicity.roles import unit_scope
 from scoring import rules
 from scoring.models import AssessmentPolicy, Objection, UnitResultSnapshot, YearClose, policy_for_year
+from scoring.tasks import closed_year_pages_render
 
 # DOMAIN §2 lists the kinds in this order; bulletins and exports follow it.
 KIND_ORDER = ("county", "section", "affiliated")
@@ -364,6 +365,7 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
                  after={"state": record.state,
                         "scores": {r.unit_name: str(r.shown_score) for r in results},
                         "reward_total": None if reward_total is None else str(reward_total)})
+    transaction.on_commit(lambda: closed_year_pages_render.enqueue(year))
     return record
 
 

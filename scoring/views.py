@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,41 +13,18 @@ from publicity import roles
 from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
 from publicity.xlsx import xlsx_response
-from scoring import charts, pagecache, rules, services
+from scoring import pages, services
 from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
-from scoring.models import Objection, YearClose, policy_for_year
+from scoring.models import Objection, YearClose
 
-MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
 NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
-
-
-def _score_charts(bulletin: services.Bulletin, year: int):
-    """One horizontal bar chart of scores per unit kind, scaled to the year's highest possible score."""
-    policy = policy_for_year(year)
-    top = policy.base + policy.base * policy.bonus_cap_ratio
-    return [
-        (label, charts.hbar_chart(
-            [(r.unit_name, r.shown_score, reverse("scoring:unit", args=[year, r.unit_id])) for r in rows],
-            max_value=top, reference=policy.base, reference_label=f"基本分{rules.display_score(policy.base)}"))
-        for label, rows in bulletin.by_kind
-    ]
 
 
 @roles.role_required(roles.LEADER, roles.REVIEWER)
 def dashboard(request):
     year, form = chosen_year(request)
-    state = services.year_state(year)
-
-    def body() -> str:  # not called for a closed year already rendered (pagecache)
-        bulletin = services.bulletin_for_year(year=year, state=state)
-        months = services.monthly_approved(year=year)
-        return render_to_string("scoring/includes/dashboard_body.html", {
-            "year": year, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
-            "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
-        })
-
-    body_html = pagecache.closed_year_html(state, "dashboard", body)
+    body_html = pages.page_html("dashboard", year, services.year_state(year))
     return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html})
 
 
@@ -116,13 +92,8 @@ def bulletin(request):
 
 def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
     state = services.year_state(year)
-
-    def body() -> str:  # not called for a closed year already rendered (pagecache)
-        bulletin = services.bulletin_for_year(year=year, state=state)
-        return render_to_string("scoring/includes/bulletin_body.html", {"year": year, "bulletin": bulletin})
-
     context = {"year": year, "form": form, "state": state, "estimate": not (state and state.has_snapshot),
-               "body": pagecache.closed_year_html(state, "bulletin", body),
+               "body": pages.page_html("bulletin", year, state),
                "is_reviewer": roles.is_reviewer(request.user),
                "publicize_form": publicize_form or PublicizeForm(), "reopen_form": reopen_form or ReopenForm()}
     return render(request, "scoring/bulletin.html", context, status=status)

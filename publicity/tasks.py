@@ -1,0 +1,36 @@
+"""Background work of the publicity app, through Django's Tasks API (the django-tasks backport).
+
+Without a worker (TASKS_BACKEND=immediate, the default) a task runs at once in the process that
+enqueues it, as before; with TASKS_BACKEND=database it waits in the database for `manage.py db_worker`.
+Arguments are plain JSON values: a task may run on another machine.
+"""
+
+import datetime
+
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django_tasks import task
+
+
+@task()
+def mails_send(messages: list[list]) -> int:
+    """Send [subject, body, from (None: DEFAULT_FROM_EMAIL), [recipients]] mails; a failure fails the task
+    (visible in 管理后台 › 后台任务 and the worker's log) instead of vanishing."""
+    return send_mass_mail([tuple(message) for message in messages], fail_silently=False)
+
+
+def mails_send_after_commit(messages: list) -> None:
+    """Queue the mails once the surrounding transaction commits: a rolled-back change sends nothing, and
+    a worker never looks for a record it cannot see yet."""
+    if messages:
+        payload = [[subject, body, sender, list(to)] for subject, body, sender, to in messages]
+        transaction.on_commit(lambda: mails_send.enqueue(payload))
+
+
+@task()
+def reminders_send_task(today: str) -> list[str]:
+    """The daily reminders (publicity.reports.reminders_send); returns "unit: recipients" per mail sent."""
+    from publicity.reports import reminders_send  # reports → contributions → services → this module
+
+    sent = reminders_send(today=datetime.date.fromisoformat(today))
+    return [f"{log.unit.name}：{log.recipients}" for log in sent]
