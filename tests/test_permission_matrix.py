@@ -32,6 +32,7 @@ OWN_UNIT_READERS = UNIT_A | REVIEWERS_LEADERS  # a record of 汉滨区: its peop
 # Object URLs are filled from the `world` fixture (records of 汉滨区) by tests/permission_urls.py.
 ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "home": (LOGGED_IN, None),
+    "healthz": (EVERYONE, None),  # a status code for load balancers; details only for staff or a token
     "login": (EVERYONE, None),
     "logout": (NOBODY_, None),  # POST only
     "admin:auth_user_password_change": (SUPERUSER, None),
@@ -135,6 +136,7 @@ NOBODY: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
+    "django_tasks_database.dbtaskresult": frozenset({"add", "delete"}),  # written by the task queue only
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
@@ -145,6 +147,7 @@ REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset(),
     "axes.accesslog": frozenset(),
     "axes.accessfailurelog": frozenset(),
+    "django_tasks_database.dbtaskresult": frozenset(),  # background tasks: the administrator's
 }
 
 
