@@ -129,8 +129,8 @@ def run_worker():
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its database connection
-def test_with_the_database_queue_the_mail_waits_for_the_worker(reference_data, database_queue, alice, rita, make_publication, hanbin,
-                                                                django_capture_on_commit_callbacks):
+def test_with_the_database_queue_the_mail_waits_for_the_worker(reference_data, database_queue, alice, rita,
+                                                                make_publication, hanbin):
     from django_tasks_db.models import DBTaskResult
 
     publication = make_publication(hanbin, status="draft")
