@@ -210,7 +210,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # Proof files (signed scans, screenshots of articles) are never public: they live outside any
 # URL the web server serves and are handed out only by a view that checks the user's unit.
