@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench cluster-test load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,8 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(ARGS)
+
+# The two-node cluster on loopback (PostgreSQL, redis-server, moto's S3, two gunicorn nodes, one worker);
+# needs the Debian packages postgresql and redis-server (.ci/run installs them).
+cluster-test: $(STAMP)
+	$(BIN)/python tests/cluster/run.py

@@ -27,3 +27,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # nginx on the same machine; X-Forwarded-* from anyone else is ignored.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "xcgz-web"
+# gunicorn ≥ 27's control socket would sit at one path per user, shared by every instance on the machine;
+# systemd's signals (reload: HUP) are all we use.
+control_socket_disable = True

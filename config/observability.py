@@ -70,19 +70,19 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request_id = _incoming_id(request) or uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        # Not reset at the end: Django logs 4xx/5xx responses ("django.request") after the middleware
+        # chain returns. Each request (thread) sets its own id first thing, so no id outlives its request
+        # into another one's lines.
+        request_id_var.set(request_id)
         request.request_id = request_id
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            if request_logger.isEnabledFor(logging.INFO):
-                user = getattr(request, "user", None)
-                request_logger.info(
-                    "%s %s %s", request.method, request.path, response.status_code,
-                    extra={"method": request.method, "path": request.path, "status": response.status_code,
-                           "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                           "user_id": user.pk if user is not None and user.is_authenticated else None})
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        if request_logger.isEnabledFor(logging.INFO):
+            user = getattr(request, "user", None)
+            request_logger.info(
+                "%s %s %s", request.method, request.path, response.status_code,
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                       "user_id": user.pk if user is not None and user.is_authenticated else None})
+        return response
