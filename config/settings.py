@@ -190,6 +190,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # score-changing write bumps. One process needs no server (memory); several application servers share
 # Redis (CACHE_URL), so that a write on one node is seen by the pages of every node at once.
 CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
+# An open year's pages are cached under the scores version, which must be one number for every process:
+# on by default with a shared cache (Redis); with the per-process memory cache several gunicorn workers
+# would each keep their own version, so open years are then computed live (closed years are cached anyway).
+OPEN_YEAR_PAGE_CACHE = env_bool("OPEN_YEAR_PAGE_CACHE",
+                                not CACHES["default"]["BACKEND"].endswith("LocMemCache"))
 # Django 6 makes https the default scheme of URL form fields; our officers paste both kinds of links.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -12,6 +12,10 @@ Two kinds of key:
   their aliases, the scoring policy, rate sheets, year transitions. A bumped version makes every node
   render anew at its next request; the old entries are never read again and expire.
 
+Open years are cached only where every process shares the cache (settings.OPEN_YEAR_PAGE_CACHE: on with
+CACHE_URL=redis://…); with the default per-process memory they are rendered live, as several gunicorn
+workers would otherwise each keep a version of their own.
+
 The year's state is read from the database on every request, so nodes never disagree about it. When the
 cache server is unreachable the pages are rendered live (slower, never wrong) and the error is logged.
 """
@@ -22,6 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.safestring import SafeString, mark_safe
@@ -88,6 +93,8 @@ def year_page_html(*, year: int, state: YearClose | None, page: str, render: Cal
     """`page` of `year` from the cache, rendered by `render()` when it is not there (and then stored)."""
     key, keep = closed_year_key(state, page), KEEP_SECONDS
     if key is None:
+        if not settings.OPEN_YEAR_PAGE_CACHE:  # a per-process cache: no version all processes share
+            return mark_safe(render())
         version = scores_version()
         if version is None:
             return mark_safe(render())

@@ -63,11 +63,11 @@ def test_a_newcomers_settings_need_no_server():
            if k not in {"CACHE_URL", "S3_BUCKET", "TASKS_BACKEND", "DATABASE_URL", "LOG_FORMAT"}}
     code = ("from django.conf import settings as s; import django; django.setup();"
             "print(s.CACHES['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
-            " s.TASKS['default']['BACKEND'], s.LOG_FORMAT)")
+            " s.TASKS['default']['BACKEND'], s.LOG_FORMAT, s.OPEN_YEAR_PAGE_CACHE)")
     out = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=True,
                          env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}).stdout.split()
     assert out == ["django.core.cache.backends.locmem.LocMemCache", "publicity.storage.PrivateStorage",
-                   "django_tasks.backends.immediate.ImmediateBackend", "text"]
+                   "django_tasks.backends.immediate.ImmediateBackend", "text", "False"]
 
 
 # --- proof files in an S3-compatible bucket ----------------------------------------------------------
@@ -265,3 +265,16 @@ def test_log_lines_are_json_with_the_request_id():
     finally:
         request_id_var.reset(token)
     assert line["request_id"] == "abc123" and line["message"] == "凭证 x.png 丢失" and line["level"] == "ERROR"
+
+
+def test_open_year_pages_are_cached_by_default_only_with_a_shared_cache():
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "OPEN_YEAR_PAGE_CACHE"}}
+    code = "from django.conf import settings as s; import django; django.setup(); print(s.OPEN_YEAR_PAGE_CACHE)"
+
+    def shown(**extra):
+        return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=True,
+                              env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", **extra}).stdout.strip()
+
+    assert shown() == "False"
+    assert shown(CACHE_URL="redis://127.0.0.1:6379/0") == "True"
+    assert shown(CACHE_URL="redis://127.0.0.1:6379/0", OPEN_YEAR_PAGE_CACHE="false") == "False"

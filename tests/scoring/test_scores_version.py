@@ -26,6 +26,12 @@ AFTER_2011 = datetime.date(2012, 1, 20)
 PAGES = {"dashboard": "scoring:dashboard", "bulletin": "scoring:bulletin"}
 
 
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    """As with CACHE_URL=redis://… (the memory cache of the test process stands in for Redis)."""
+    settings.OPEN_YEAR_PAGE_CACHE = True
+
+
 @pytest.fixture
 def renders(monkeypatch):
     """How often each page body was rendered (not served from the cache)."""
@@ -243,3 +249,10 @@ def test_without_the_cache_server_the_pages_are_rendered_live(view, renders, han
     assert "cache unreachable" in caplog.text
     Unit.objects.filter(pk=hanbin_41.pk).update(name="汉滨区")  # a write while the cache is away fails nothing
     pagecache.scores_changed()
+
+
+def test_with_a_per_process_memory_cache_open_years_are_computed_live(view, renders, hanbin_41, settings):
+    settings.OPEN_YEAR_PAGE_CACHE = False  # the default without CACHE_URL: gunicorn workers share nothing
+    views_of_both(view)
+    views_of_both(view)
+    assert renders == {"dashboard": 2, "bulletin": 2}
