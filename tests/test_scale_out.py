@@ -278,3 +278,32 @@ def test_open_year_pages_are_cached_by_default_only_with_a_shared_cache():
     assert shown() == "False"
     assert shown(CACHE_URL="redis://127.0.0.1:6379/0") == "True"
     assert shown(CACHE_URL="redis://127.0.0.1:6379/0", OPEN_YEAR_PAGE_CACHE="false") == "False"
+
+
+def test_a_backup_copies_the_bucket_and_a_restore_puts_every_object_back(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from publicity import backup
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="proofs")
+        settings.STORAGES = {**settings.STORAGES, "private": {
+            "BACKEND": "publicity.storage_s3.PrivateS3Storage",
+            "OPTIONS": {"bucket_name": "proofs", "region_name": "us-east-1", "access_key": "t", "secret_key": "t"}}}
+        storage = storages["private"]
+        assert backup.private_root() is None  # never the working directory as a "folder"
+        names = [storage.save("proofs/2011/05/a.pdf", ContentFile(b"%PDF-a")),
+                 storage.save("scans/b.png", ContentFile(b"png-b"))]
+        backup._files_from_storage(tmp_path / "files")
+        assert sorted(p.relative_to(tmp_path / "files").as_posix() for p in (tmp_path / "files").rglob("*")
+                      if p.is_file()) == sorted(names)
+        for name in names:
+            storage.delete(name)
+        storage.save("scans/b.png", ContentFile(b"stale"))  # --force over an object that is there
+        for name in names:
+            backup._file_to_storage(name, tmp_path / "files" / name)
+        assert storage.open("proofs/2011/05/a.pdf").read() == b"%PDF-a"
+        assert storage.open("scans/b.png").read() == b"png-b"
+        assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="proofs")["Contents"]) == sorted(names)
