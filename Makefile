@@ -33,3 +33,9 @@ bench: $(STAMP)
 # needs the Debian packages postgresql and redis-server (.ci/run installs them).
 cluster-test: $(STAMP)
 	$(BIN)/python tests/cluster/run.py
+
+# Deadline-day load (locust, headless, loopback, 3 minutes each): the cluster on PostgreSQL, then one SQLite
+# node. A benchmark, not part of `make test`; run it on a quiet machine (figures in the README).
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/load.py $(ARGS)
