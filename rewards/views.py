@@ -8,15 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from publicity import roles
-from publicity.audit import export_record
-from publicity.xlsx import xlsx_response
-from rewards.exports import payout_sheet, unit_summary_workbook
+from publicity.background_exports import export_deliver
 from rewards.forms import BatchConfirmForm, BatchOpenForm
 from rewards.models import PayoutBatch, PayoutLine, RateSheet
 from rewards.services import (
     payout_batch_confirm,
     payout_batch_discard,
-    payout_batch_lines,
     payout_batch_open,
     payout_batch_report,
 )
@@ -103,21 +100,12 @@ def batch_discard(request, pk):
 
 @roles.role_required(*READERS)
 def batch_xlsx(request, pk):
-    batch = _visible_batch(request, pk)
-    lines = list(payout_batch_lines(batch=batch, user=request.user))
-    filename = f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx"
-    export_record(actor=request.user, action="payout_export", filename=filename, target=batch, rows=len(lines))
-    return xlsx_response(payout_sheet(batch, lines), filename)
+    return export_deliver(request, "payout", batch_id=_visible_batch(request, pk).pk)
 
 
 @roles.role_required(*READERS)
 def batch_units_xlsx(request, pk):
-    batch = _visible_batch(request, pk)
-    lines = list(payout_batch_lines(batch=batch, user=request.user))
-    filename = f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx"
-    export_record(actor=request.user, action="payout_units_export", filename=filename, target=batch,
-                  rows=len(lines))
-    return xlsx_response(unit_summary_workbook(batch, lines), filename)
+    return export_deliver(request, "payout_units", batch_id=_visible_batch(request, pk).pk)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

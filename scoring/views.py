@@ -10,11 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from publicity import roles
-from publicity.audit import export_record
+from publicity.background_exports import export_deliver
 from publicity.models import ALL_UNITS, Unit
-from publicity.xlsx import xlsx_response
 from scoring import pages, services
-from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
 from scoring.models import Objection, YearClose
 
@@ -102,14 +100,7 @@ def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=No
 @login_required
 def bulletin_xlsx(request):
     year, _ = chosen_year(request)
-    bulletin = services.bulletin_for_year(year=year)
-    suffix = "（预估）" if bulletin.estimate else ""
-    workbook = statistics_workbook(year=year, results=bulletin.results,
-                                   title=f"{year}年度宣传工作考核通报{suffix}")
-    filename = f"{year}年度宣传工作考核通报{suffix}.xlsx"
-    export_record(actor=request.user, action="bulletin_export", filename=filename, target="scoring.yearclose",
-                  rows=len(bulletin.results), year=year)
-    return xlsx_response(workbook, filename)
+    return export_deliver(request, "bulletin", year=year)
 
 
 def _year_done(year, message, request):
@@ -212,6 +203,4 @@ def periodic(request):
 @login_required
 def periodic_xlsx(request):
     _, report = _chosen_period(request)
-    export_record(actor=request.user, action="periodic_export", filename=f"{report.title}.xlsx",
-                  target="publicity.publication")
-    return xlsx_response(periodic_workbook(report), f"{report.title}.xlsx")
+    return export_deliver(request, "periodic", year=report.year, period=report.period, number=report.number)

@@ -59,6 +59,8 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "portal:record_submit": (NOBODY_, frozenset({"alice"})),
     "portal:reprint_create": (frozenset({"alice"}), frozenset({"alice"})),
     "portal:proof": (OWN_UNIT_READERS, None),
+    "portal:exports": (LOGGED_IN, None),
+    "portal:export": (frozenset({"alice"}), None),  # an export is its requester's alone
     "portal:proof_delete": (NOBODY_, frozenset({"alice"})),
     "portal:outlet_search": (LOGGED_IN, None),
     "portal:duplicate_check": (frozenset({"alice", "bob"}), None),
@@ -195,7 +197,7 @@ def test_every_url_is_declared():
 
 
 @pytest.fixture
-def world(make_publication, hanbin):
+def world(make_publication, hanbin, alice):
     """One record of every kind, owned by 汉滨区 (Alice's and Hank's unit; not Bob's)."""
     publication = make_publication(hanbin, title="矩阵测试稿件", status=Status.SUBMITTED)
     AuditEvent.objects.create(action="test", target_type="publicity.publication", target_id=str(publication.pk),
@@ -214,6 +216,10 @@ def world(make_publication, hanbin):
     proof.file.save("proof.png", ContentFile(b"png"), save=True)
 
     make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
+    from publicity.models import ExportFile
+
+    export = ExportFile.objects.create(user=alice, kind="bulletin", params={"year": 2011},
+                                       state=ExportFile.State.FAILED)
 
     batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
     from rewards.models import Commendation
@@ -234,7 +240,7 @@ def world(make_publication, hanbin):
     report.attachment.save("a.xlsx", ContentFile(b"PK"), save=True)
     return {"batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
             "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
-            "user": User.objects.create_user("matrix-user")}
+            "user": User.objects.create_user("matrix-user"), "export": export}
 
 
 def url_for(name: str, world) -> str:

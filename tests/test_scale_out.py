@@ -307,3 +307,70 @@ def test_a_backup_copies_the_bucket_and_a_restore_puts_every_object_back(setting
         assert storage.open("proofs/2011/05/a.pdf").read() == b"%PDF-a"
         assert storage.open("scans/b.png").read() == b"png-b"
         assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="proofs")["Contents"]) == sorted(names)
+
+
+# --- exports in the background -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_worker_a_large_export_is_built_in_the_background_for_its_user_only(reference_data, database_queue,
+                                                                                   client, leo, alice):
+    from openpyxl import load_workbook
+
+    from publicity.models import AuditEvent, ExportFile, Notification
+
+    client.force_login(leo)
+    response = client.get(reverse("scoring:bulletin_xlsx"), {"year": 2011})
+    export = ExportFile.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("portal:export", args=[export.pk])
+    waiting = client.get(response["Location"]).content.decode()
+    assert "正在后台生成" in waiting and 'http-equiv="refresh"' in waiting
+    assert not AuditEvent.objects.filter(action="bulletin_export").exists()
+    run_worker()
+    export.refresh_from_db()
+    assert export.state == ExportFile.State.DONE and export.filename == "2011年度宣传工作考核通报（预估）.xlsx"
+    assert Notification.objects.get(user=leo).link == reverse("portal:export", args=[export.pk])
+    assert AuditEvent.objects.get(action="bulletin_export").actor == leo
+    download = client.get(reverse("portal:export", args=[export.pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert "考核通报" in load_workbook(io.BytesIO(download.content)).worksheets[0]["A1"].value
+    assert export.filename in client.get(reverse("portal:exports")).content.decode()
+    client.force_login(alice)
+    assert client.get(reverse("portal:export", args=[export.pk])).status_code == 404
+    assert export.filename not in client.get(reverse("portal:exports")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_export_says_so_in_chinese(client, leo, monkeypatch):
+    from publicity import background_exports
+
+    monkeypatch.setitem(background_exports.BUILDERS, "bulletin", "tests.test_scale_out.broken_builder")
+    client.force_login(leo)
+    response = client.get(reverse("scoring:bulletin_xlsx"), {"year": 2011})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "导出失败" in page and "refresh" not in page
+
+
+def broken_builder(**params):
+    raise RuntimeError("磁盘已满")
+
+
+@pytest.mark.django_db
+def test_a_users_exports_older_than_a_week_are_removed_with_their_files(client, leo):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from publicity.models import ExportFile
+
+    old = ExportFile.objects.create(user=leo, kind="bulletin", params={"year": 2011}, state=ExportFile.State.DONE,
+                                    filename="旧.xlsx")
+    old.file.save("old.xlsx", ContentFile(b"x"))
+    ExportFile.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    storage, name = old.file.storage, old.file.name
+    client.force_login(leo)
+    assert client.get(reverse("scoring:bulletin_xlsx"), {"year": 2011}).status_code == 200
+    assert list(ExportFile.objects.values_list("state", flat=True)) == [ExportFile.State.DONE]
+    assert not storage.exists(name)
