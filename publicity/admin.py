@@ -13,6 +13,7 @@ from publicity.exchange_admin import PublicationExchangeAdmin, QuotaExchangeAdmi
 from publicity.forms import RejectForm
 from publicity.models import (
     AuditEvent,
+    ExportFile,
     KeyTopic,
     Manuscript,
     Membership,
@@ -534,3 +535,16 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportFile)
+class ExportFileAdmin(ReadOnlyAdmin):
+    """Background exports (publicity/background_exports.py): the administrator sees who exported what and
+    whether it failed; the files themselves are their requesters' alone (no download here)."""
+
+    list_display = ("created_at", "user", "kind", "filename", "state", "rows", "finished_at")
+    list_filter = ("state", "kind")
+    search_fields = ("filename", "user__username")
+    list_select_related = ("user",)
+    fields = ("user", "kind", "params", "state", "filename", "rows", "error", "created_at", "finished_at")
+    readonly_fields = fields

@@ -139,6 +139,7 @@ NOBODY: dict[str, frozenset[str]] = {
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
     "django_tasks_database.dbtaskresult": frozenset({"add", "delete"}),  # written by the task queue only
+    "publicity.exportfile": frozenset({"add", "delete"}),  # written by the export task only
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
@@ -150,6 +151,7 @@ REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "axes.accesslog": frozenset(),
     "axes.accessfailurelog": frozenset(),
     "django_tasks_database.dbtaskresult": frozenset(),  # background tasks: the administrator's
+    "publicity.exportfile": frozenset(),  # personal files; the administrator sees that they were made
 }
 
 
