@@ -53,7 +53,7 @@ def wait_for_port(port: int, seconds: float, process: subprocess.Popen | None = 
     raise RuntimeError(f"{what} did not listen on port {port} within {seconds} s")
 
 
-class _Stop(Exception):
+class _Stop(BaseException):  # not caught by a scenario's `except Exception`
     pass
 
 

@@ -130,7 +130,7 @@ def kill_b_under_load(cluster: Cluster, seconds: float = 12, threads: int = 6) -
                 results[name][0] += 1
                 acknowledged.append(title)
 
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
+    workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(threads)]
     for worker in workers:
         worker.start()
     time.sleep(seconds / 3)
