@@ -146,9 +146,11 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "publicity",
     "scoring",
     "rewards",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,7 @@
 from django.urls import path
 
-from publicity import exchange_views, views
+from publicity import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("excel/", exchange_views.exchange_home, name="exchange"),
-    path("excel/articles-template.xlsx", exchange_views.articles_template_download, name="exchange_articles_template"),
-    path("excel/quotas-template.xlsx", exchange_views.quotas_template_download, name="exchange_quotas_template"),
-    path("excel/articles.xlsx", exchange_views.articles_download, name="exchange_articles"),
-    path("excel/statistics.xlsx", exchange_views.statistics_download, name="exchange_statistics"),
 ]

@@ -1,11 +1,11 @@
-"""Text tables and Excel workbooks of rewards and payout batches (Chinese headers, publicity/xlsx.py)."""
+"""Text tables and Excel workbooks of rewards and payout batches (Chinese headers, core/xlsx_writer.py)."""
 
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
+from core.xlsx_writer import XlsxBook
 from publicity.background_exports import ExportBuilt
-from publicity.xlsx import new_workbook, workbook_bytes, write_sheet
 from rewards.models import PayoutBatch
 from rewards.rates import ZERO
 from rewards.services import payout_batch_lines
@@ -48,17 +48,17 @@ def rewards_table(result) -> str:
 
 
 def rewards_workbook(result):
-    workbook = new_workbook()
+    workbook = XlsxBook()
     rows = [[i, m.unit, m.title, m.outlet, m.amount, _recipients_text(m)]
             for i, m in enumerate(result.manuscripts, start=1)]
     rows.append(["合计", "", f"{len(result.manuscripts)}篇", "", result.total, ""])
-    write_sheet(workbook.create_sheet("稿件奖励"), REWARD_HEADERS, rows, title=f"{result.year}年度宣传稿件奖励明细")
+    workbook.add_sheet("稿件奖励", REWARD_HEADERS, rows, title=f"{result.year}年度宣传稿件奖励明细")
     return workbook
 
 
 def payout_sheet(batch, lines, *, title: str | None = None):
     """The payout sheet (奖励发放表): one row per recipient and manuscript, a 签领 column to sign."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     rows, total = [], ZERO
     for i, line in enumerate(lines, start=1):
         rows.append([i, line.unit.name, line.recipient + ("（集体）" if line.is_collective else ""),
@@ -66,7 +66,7 @@ def payout_sheet(batch, lines, *, title: str | None = None):
                      line.amount_paid_before, line.amount, ""])
         total += line.amount
     rows.append(["合计", "", "", "", "", None, None, total, ""])
-    write_sheet(workbook.create_sheet("奖励发放表"), PAYOUT_HEADERS, rows,
+    workbook.add_sheet("奖励发放表", PAYOUT_HEADERS, rows,
                 title=title or f"{batch.year}年度宣传稿件奖励发放表（截至{batch.period_end:%Y年%m月%d日}）")
     _add_unit_sheet(workbook, batch, lines)
     return workbook
@@ -91,13 +91,13 @@ def _add_unit_sheet(workbook, batch, lines) -> None:
     rows = [[i, s["unit"].name, s["manuscripts"], s["recipients"], s["amount"], ""]
             for i, s in enumerate(unit_summaries(lines), start=1)]
     rows.append(["合计", "", None, None, sum((line.amount for line in lines), Decimal("0.00")), ""])
-    write_sheet(workbook.create_sheet("单位汇总"), UNIT_HEADERS, rows,
+    workbook.add_sheet("单位汇总", UNIT_HEADERS, rows,
                 title=f"{batch.year}年度宣传稿件奖励单位汇总（截至{batch.period_end:%Y年%m月%d日}）")
 
 
 def unit_summary_workbook(batch, lines):
     """Per-unit summaries: a totals sheet, then one sheet per unit with its recipients to sign."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     _add_unit_sheet(workbook, batch, lines)
     by_unit = defaultdict(list)
     for line in lines:
@@ -112,7 +112,7 @@ def unit_summary_workbook(batch, lines):
                  line.amount_due, line.amount_paid_before, line.amount, ""]
                 for i, line in enumerate(unit_lines, start=1)]
         rows.append(["合计", "", "", "", "", None, None, sum((x.amount for x in unit_lines), ZERO), ""])
-        write_sheet(workbook.create_sheet(name), PAYOUT_HEADERS, rows,
+        workbook.add_sheet(name, PAYOUT_HEADERS, rows,
                     title=f"{unit.name} {batch.year}年度宣传稿件奖励发放表")
     return workbook
 
@@ -129,7 +129,7 @@ def payout_export(*, user, batch_id: int):
     """奖励发放表 of a batch: the lines the user may see (their own unit's for an officer)."""
     batch, lines = _batch_lines(user, batch_id)
     return ExportBuilt(filename=f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx",
-                       content=workbook_bytes(payout_sheet(batch, lines)), action="payout_export", target=batch,
+                       content=payout_sheet(batch, lines).to_bytes(), action="payout_export", target=batch,
                        rows=len(lines))
 
 
@@ -137,5 +137,5 @@ def payout_units_export(*, user, batch_id: int):
     """单位汇总 of a batch, one sheet per unit."""
     batch, lines = _batch_lines(user, batch_id)
     return ExportBuilt(filename=f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx",
-                       content=workbook_bytes(unit_summary_workbook(batch, lines)), action="payout_units_export",
+                       content=unit_summary_workbook(batch, lines).to_bytes(), action="payout_units_export",
                        target=batch, rows=len(lines))

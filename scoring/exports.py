@@ -2,8 +2,8 @@
 
 import unicodedata
 
+from core.xlsx_writer import XlsxBook
 from publicity.background_exports import ExportBuilt
-from publicity.xlsx import new_workbook, workbook_bytes, write_sheet
 from scoring.services import KIND_LABELS, bulletin_for_year, periodic_bulletin
 
 
@@ -56,7 +56,7 @@ def table_text(*, year: int, results) -> str:
 
 def statistics_workbook(*, year: int, results, title: str | None = None):
     """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     for kind in dict.fromkeys(r.kind for r in results):
         group = [r for r in results if r.kind == kind]
         codes = list(dict.fromkeys(line.code for r in group for line in r.lines))
@@ -75,16 +75,16 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
             row += [r.missing, r.bonus_articles, r.shown_score]
             rows.append(row)
         kind_label = KIND_LABELS.get(kind, kind)
-        write_sheet(workbook.create_sheet(kind_label), headers, rows,
-                    title=title or f"{year}年度宣传工作考核统计表（{kind_label}）")
+        workbook.add_sheet(kind_label, headers, rows,
+                           title=title or f"{year}年度宣传工作考核统计表（{kind_label}）")
     if not workbook.sheetnames:
-        write_sheet(workbook.create_sheet("考核统计"), ["单位"], [], title=f"{year}年度无考核任务")
+        workbook.add_sheet("考核统计", ["单位"], [], title=f"{year}年度无考核任务")
     return workbook
 
 
 def periodic_workbook(report):
     """A monthly or quarterly 通报 as Excel: per kind, the period's figures and the progress to its end."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     for kind_label, rows in report.by_kind:
         codes = list(dict.fromkeys(line.code for row in rows for line in row.result.lines))
         labels = {line.code: line.label for row in rows for line in row.result.lines}
@@ -96,9 +96,9 @@ def periodic_workbook(report):
             table.append([row.result.rank, row.result.unit_name, row.submitted, row.approved, row.adoption_rate,
                           *[f"{by_code[c].have}/{by_code[c].count}" if c in by_code else None for c in codes],
                           row.result.missing, row.result.shown_score])
-        write_sheet(workbook.create_sheet(kind_label), headers, table, title=f"{report.title}（{kind_label}）")
+        workbook.add_sheet(kind_label, headers, table, title=f"{report.title}（{kind_label}）")
     if not workbook.sheetnames:
-        write_sheet(workbook.create_sheet("通报"), ["单位"], [], title=f"{report.title}：无考核任务")
+        workbook.add_sheet("通报", ["单位"], [], title=f"{report.title}：无考核任务")
     return workbook
 
 
@@ -110,7 +110,7 @@ def bulletin_export(*, user, year: int):
     bulletin = bulletin_for_year(year=year)
     suffix = "（预估）" if bulletin.estimate else ""
     workbook = statistics_workbook(year=year, results=bulletin.results, title=f"{year}年度宣传工作考核通报{suffix}")
-    return ExportBuilt(filename=f"{year}年度宣传工作考核通报{suffix}.xlsx", content=workbook_bytes(workbook),
+    return ExportBuilt(filename=f"{year}年度宣传工作考核通报{suffix}.xlsx", content=workbook.to_bytes(),
                        action="bulletin_export", target="scoring.yearclose", rows=len(bulletin.results),
                        details={"year": year})
 
@@ -118,5 +118,5 @@ def bulletin_export(*, user, year: int):
 def periodic_export(*, user, year: int, period: str, number: int):
     """定期通报 of a month or quarter as Excel."""
     report = periodic_bulletin(year=year, period=period, number=number)
-    return ExportBuilt(filename=f"{report.title}.xlsx", content=workbook_bytes(periodic_workbook(report)),
+    return ExportBuilt(filename=f"{report.title}.xlsx", content=periodic_workbook(report).to_bytes(),
                        action="periodic_export", target="publicity.publication")

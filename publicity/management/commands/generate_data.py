@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.text import title_key
 from publicity.models import Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
 
 BATCH = 5000
@@ -89,8 +90,9 @@ class Command(BaseCommand):
                 topic = ""
                 if unit.kind == "affiliated":
                     topic = rng.choices(["", "shuangchuang", "discipline"], weights=[80, 10, 10])[0]
+                title = f"{unit.name}{year}年第{number}号稿件"
                 manuscripts.append(Manuscript(
-                    unit=unit, title=f"{unit.name}{year}年第{number}号稿件",
+                    unit=unit, title=title, title_key=title_key(title),
                     authors=rng.choice(["", "王明", "李娟、张伟", "刘洋、陈静、杨帆"]),
                     kind=rng.choices(kinds, weights=kind_w)[0], special_topic=topic,
                 ))
