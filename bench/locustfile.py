@@ -30,7 +30,9 @@ def proof() -> bytes:
 
 
 class Officer(HttpUser):
-    wait_time = between(2, 5)  # reading the page, typing the next article
+    # An officer reads a page or types the next article between two requests: 5–15 s (a real one takes a
+    # minute or more to type an article; this is the busy end of a deadline day).
+    wait_time = between(5, 15)
 
     def on_start(self):
         with _lock:
