@@ -374,3 +374,18 @@ def test_a_users_exports_older_than_a_week_are_removed_with_their_files(client, 
     assert client.get(reverse("scoring:bulletin_xlsx"), {"year": 2011}).status_code == 200
     assert list(ExportFile.objects.values_list("state", flat=True)) == [ExportFile.State.DONE]
     assert not storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_fails_never_fails_the_submission(alice, rita, make_publication, hanbin, monkeypatch,
+                                                             django_capture_on_commit_callbacks, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP 服务器拒绝连接")
+
+    monkeypatch.setattr("publicity.tasks.send_mass_mail", broken)
+    publication = make_publication(hanbin, status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_submit(publication=publication, officer=alice, duplicates_confirmed=True)
+    publication.refresh_from_db()
+    assert publication.status == "submitted" and mail.outbox == []
+    assert "ConnectionRefusedError" in caplog.text  # the task's failure is in the log (and, with a worker, the admin)
