@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("scoring/", include("scoring.urls")),
     path("rewards/", include("rewards.urls")),
     path("reporting/", include("publicity.urls_reporting")),

@@ -11,3 +11,8 @@ class PublicityConfig(AppConfig):
 
         # Groups need the permissions that only exist after migrate has run.
         post_migrate.connect(ensure_groups, dispatch_uid="publicity.ensure_groups")
+
+        from django.conf import settings
+
+        if getattr(settings, "AUTH_LDAP_SERVER_URI", None):
+            import publicity.directory  # noqa: F401  (registers the check of LDAP_ROLE_GROUPS)
