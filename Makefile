@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench cluster-test load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,14 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/run.py $(ARGS)
+
+# The two-node cluster on loopback (PostgreSQL, redis-server, moto's S3, two gunicorn nodes, one worker);
+# needs the Debian packages postgresql and redis-server (.ci/run installs them).
+cluster-test: $(STAMP)
+	$(BIN)/python tests/cluster/run.py
+
+# Deadline-day load (locust, headless, loopback, 3 minutes each): the cluster on PostgreSQL, then one SQLite
+# node. A benchmark, not part of `make test`; run it on a quiet machine (figures in the README).
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/load.py $(ARGS)

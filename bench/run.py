@@ -17,6 +17,9 @@ Sections (each can be skipped with --skip NAME):
               median server time of --repeat runs and the number of queries.
 - load:       throughput against gunicorn on 127.0.0.1 (the `bench` extra), --load-seconds per page,
               --threads client threads. Skipped when gunicorn is not installed.
+- openyear:   the open year's dashboard computed on every request vs from the shared cache (warm) vs
+              the first request after a score-changing write, and the throughput of two gunicorn workers
+              both ways. Starts a throwaway redis-server (Debian's package) as CACHE_URL when none is set.
 - exports:    statistics export of the year and detail export of 50,000 rows (time).
 - import:     bench/import_bench.py: 10,000 rows, ours vs a default django-import-export resource, then
               50,000 rows (ours), each in a subprocess on a throwaway SQLite database.
@@ -52,6 +55,7 @@ EXPORT_ROWS = 50_000
 TARGETS = {
     "assess_vs_floor": 2.0, "assess_vs_naive": 20.0, "dashboard_queries": 15, "dashboard_ms": 150,
     "officer_queries": 10, "import_ratio": 5.0, "export_s": 3.0, "import_50k_s": 5.0, "memory_mb": 500,
+    "open_warm_ms": 100, "open_after_write_ms": 300, "open_rps": 50,
 }
 
 rows_out: list[tuple[str, str, str]] = []  # (measure, figure, target/verdict)
@@ -73,6 +77,7 @@ def environment(db: Path) -> None:
     os.environ["HTTPS"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver,localhost"
+    os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # one log line per request would be measured too
 
 
 def django_setup() -> None:
@@ -388,6 +393,112 @@ def bench_load(year: int, seconds: float, threads: int) -> None:
         server.wait(timeout=10)
 
 
+# --- The open year from the shared cache (issue 17) ---------------------------------------------
+
+
+def redis_for_bench() -> subprocess.Popen | None:
+    """A throwaway redis-server on a free loopback port as CACHE_URL (when installed and none is set)."""
+    import shutil
+    import socket
+
+    binary = shutil.which("redis-server")
+    if binary is None or os.environ.get("CACHE_URL"):
+        return None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                               "no"], stdout=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    os.environ["CACHE_URL"] = f"redis://127.0.0.1:{port}/0"
+    return server
+
+
+def bench_open_year(year: int, repeat: int, seconds: float, threads: int) -> None:
+    """The open year's dashboard: computed on every request (as before issue 17) vs from the shared cache
+    (warm) vs the first request after a score-changing write (the version bumped: rendered and stored)."""
+    from django.conf import settings
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from scoring.pagecache import scores_changed
+
+    leader, _ = bench_users()
+    client = Client()
+    client.force_login(leader)
+    url = f"{reverse('scoring:dashboard')}?year={year}"
+    cache_name = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1]
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    with override_settings(OPEN_YEAR_PAGE_CACHE=False):
+        live, _ = timed(get, repeat)
+    with override_settings(OPEN_YEAR_PAGE_CACHE=True):
+        get()
+        warm, _ = timed(get, repeat)
+        warm_queries, _ = queries_of(get)
+
+        def after_write():
+            scores_changed()
+            return get()
+
+        after, _ = timed(after_write, repeat)
+    report("open-year dashboard: computed on every request", f"{live * 1000:.0f} ms", "(before issue 17)")
+    report(f"open-year dashboard: warm ({cache_name})", f"{warm * 1000:.0f} ms · {warm_queries} queries",
+           verdict(warm * 1000 <= TARGETS["open_warm_ms"], f"≤ {TARGETS['open_warm_ms']} ms"))
+    report("open-year dashboard: first request after a write", f"{after * 1000:.0f} ms",
+           verdict(after * 1000 <= TARGETS["open_after_write_ms"], f"≤ {TARGETS['open_after_write_ms']} ms"))
+    bench_open_year_load(year, seconds, threads, client)
+
+
+def bench_open_year_load(year: int, seconds: float, threads: int, client) -> None:
+    import importlib.util
+    import socket
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    if importlib.util.find_spec("gunicorn") is None or not os.environ.get("CACHE_URL"):
+        report("open-year dashboard throughput", "skipped", "needs gunicorn and redis-server")
+        return
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    url = f"{reverse('scoring:dashboard')}?year={year}"
+    for cached in (False, True):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "OPEN_YEAR_PAGE_CACHE": "true" if cached else "false",
+               "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+                                   "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
+        try:
+            for _ in range(200):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            hammer(port, url, cookie, 2, 2)  # warm both workers (and the cache)
+            done, failed, latencies = hammer(port, url, cookie, seconds, threads)
+            latencies.sort()
+            p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
+            label = "from the shared cache" if cached else "computed on every request"
+            note = verdict(done / seconds >= TARGETS["open_rps"], f"≥ {TARGETS['open_rps']} req/s") if cached else ""
+            report(f"open-year dashboard, 2 gunicorn workers, {threads} threads: {label}",
+                   f"{done / seconds:.1f} req/s · p95 {p95 * 1000:.0f} ms", f"{failed} failed {note}")
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=20)
+
+
 # --- Exports, import, memory ---------------------------------------------------------------------
 
 
@@ -530,7 +641,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["assess", "pages", "load", "exports", "import", "memory", "documents"])
+                        choices=["assess", "pages", "load", "openyear", "exports", "import", "memory",
+                                 "documents"])
     parser.add_argument("--child", choices=["export", "import", "table"], help=argparse.SUPPRESS)
     parser.add_argument("table", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -541,6 +653,16 @@ def main() -> None:
     if args.child:
         child(args.child, args.table)
         return
+    redis = redis_for_bench() if "openyear" not in args.skip else None
+    try:
+        run(args, scale)
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+
+def run(args, scale: dict) -> None:
     if "bench-province" not in os.environ["DATABASE_URL"] and args.scale == "province" and not args.db:
         print("note: DATABASE_URL is set; the province data set goes there")
     django_setup()
@@ -555,6 +677,8 @@ def main() -> None:
         bench_pages(year, args.repeat)
     if "load" not in args.skip:
         bench_load(year, args.load_seconds, args.threads)
+    if "openyear" not in args.skip:
+        bench_open_year(year, args.repeat, args.load_seconds, args.threads)
     if "exports" not in args.skip:
         bench_exports(year)
     if "import" not in args.skip:

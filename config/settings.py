@@ -82,6 +82,50 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def cache_from_url(url: str) -> dict:
+    """Translate CACHE_URL (redis://host:6379/0, rediss://…, locmem://) to Django's form; empty → memory."""
+    scheme = urlsplit(url).scheme if url else "locmem"
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xcgz",
+                "OPTIONS": {"MAX_ENTRIES": 500}}
+    if scheme in {"redis", "rediss", "unix"}:
+        # Django's own Redis backend (redis-py underneath); a short socket timeout so that a Redis that
+        # went away slows a page by at most a second instead of hanging it.
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": "xcgz", "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1}}
+    raise ValueError(f"CACHE_URL 的缓存类型不受支持：{scheme}（可用 redis 或 locmem）")
+
+
+def private_storage_from_env() -> dict:
+    """Proof files and scans: the local folder PRIVATE_MEDIA_ROOT, or an S3-compatible bucket (S3_BUCKET)."""
+    bucket = env_str("S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "core.storage.PrivateStorage"}
+    return {"BACKEND": "core.storage_s3.PrivateS3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "location": env_str("S3_PREFIX").strip("/"),
+        "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+    }}
+
+
+TASK_BACKENDS = {
+    # Inline: the task runs inside the request (after its transaction commits), as before.
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    # Queued in the database and run by `manage.py db_worker` processes.
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_env(name: str) -> dict:
+    if name not in TASK_BACKENDS:
+        raise ValueError(f"TASKS_BACKEND 不受支持：{name}（可用 {' 或 '.join(TASK_BACKENDS)}）")
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production" if DEBUG else "")
 if not SECRET_KEY:
@@ -100,6 +144,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "publicity",
     "scoring",
@@ -111,6 +157,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,10 +191,15 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The cache holds closed years' rendered dashboard and bulletin (scoring/pagecache.py), whose keys change
-# with every close, so each server process may keep its own copy: the memory cache needs no server.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xcgz",
-                      "OPTIONS": {"MAX_ENTRIES": 500}}}
+# The cache holds the rendered dashboard and bulletin (scoring/pagecache.py) and the version every
+# score-changing write bumps. One process needs no server (memory); several application servers share
+# Redis (CACHE_URL), so that a write on one node is seen by the pages of every node at once.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
+# An open year's pages are cached under the scores version, which must be one number for every process:
+# on by default with a shared cache (Redis); with the per-process memory cache several gunicorn workers
+# would each keep their own version, so open years are then computed live (closed years are cached anyway).
+OPEN_YEAR_PAGE_CACHE = env_bool("OPEN_YEAR_PAGE_CACHE",
+                                not CACHES["default"]["BACKEND"].endswith("LocMemCache"))
 # Django 6 makes https the default scheme of URL form fields; our officers paste both kinds of links.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
@@ -168,7 +220,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # Proof files (signed scans, screenshots of articles) are never public: they live outside any
 # URL the web server serves and are handed out only by a view that checks the user's unit.
@@ -177,7 +229,7 @@ PROOF_MAX_BYTES = int(env_str("PROOF_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(BASE_DIR / "var" / "media")}},
-    "private": {"BACKEND": "core.storage.PrivateStorage"},
+    "private": private_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage",
@@ -194,18 +246,50 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "宣传工作考核系统 <noreply@localhost>")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend) and the file backend (one file per mail).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 # Links in notification e-mails are made absolute with this address (e.g. http://xcks.ak.gov.cn).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The notice's bureau, shown in page headers and on printed bulletins.
 BUREAU_NAME = env_str("BUREAU_NAME", "安康市人力资源和社会保障局")
 
+# Background work (mails, reminders, large exports, the closed-year pages) through Django's Tasks API
+# (the django-tasks backport on Django 5.2). Inline by default; TASKS_BACKEND=database queues it for
+# `manage.py db_worker`.
+TASKS = tasks_from_env(env_str("TASKS_BACKEND", "immediate"))
+
+# Logs go to standard error: plain text on a developer's machine, one JSON object a line in production
+# (LOG_FORMAT=json, the default when DEBUG=false), each with the request id (config/observability.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ValueError(f"LOG_FORMAT 不受支持：{LOG_FORMAT}（可用 text 或 json）")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # One line per request (method, path, status, time, user) at INFO: on in production, off by default
+    # on a developer's machine where runserver prints its own.
+    "loggers": {"config.request": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")}},
 }
+# /healthz answers load balancers with a status code only; with this token (header X-Healthz-Token) or
+# as a staff user it also says which check failed.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+# Tasks waiting longer than this make /healthz report the worker as stuck.
+HEALTHZ_MAX_TASK_AGE_SECONDS = env_int("HEALTHZ_MAX_TASK_AGE_SECONDS", 600)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +366,7 @@ CSP_ADMIN_REPLACE = {
 # deploy-check warnings about those four settings (README, "Security and backups").
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the node itself over plain HTTP
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import healthz
+
 admin.site.site_header = "宣传工作考核系统 · 管理后台"
 admin.site.site_title = "宣传工作考核系统"
 admin.site.index_title = "数据管理"
 
 # One URL module per app, each under its own prefix (or none: the start page and the record pages).
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

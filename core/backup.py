@@ -22,7 +22,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.files.storage import storages
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 
 from core.audit import audit_record
@@ -59,8 +60,38 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def private_root() -> Path:
-    return Path(storages["private"].location)
+def private_root() -> Path | None:
+    """The local folder of the private storage; None when it is an object store (S3_BUCKET)."""
+    storage = storages["private"]
+    return Path(storage.location) if isinstance(storage, FileSystemStorage) else None
+
+
+def _storage_names(storage, folder: str = ""):
+    """Every file name in an object store, walked with the Storage API (listdir)."""
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _storage_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def _files_from_storage(target: Path) -> None:
+    storage = storages["private"]
+    for name in _storage_names(storage):
+        path = _inside(target, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, path.open("wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+
+
+def _file_to_storage(name: str, source: Path) -> None:
+    storage = storages["private"]
+    if storage.exists(name):  # --force over an installation that has the object already
+        storage.delete(name)
+    with source.open("rb") as stream:
+        saved = storage.save(name, File(stream))
+    if saved != name:
+        raise BackupError(ERROR_TOOL_FAILED.format(tool="storage", detail=f"{name} saved as {saved}"))
 
 
 def backup_write(*, output: Path) -> dict:
@@ -83,7 +114,9 @@ def backup_write(*, output: Path) -> dict:
 
     files_root = output / FILES_DIR
     source_root = private_root()
-    if source_root.is_dir():
+    if source_root is None:
+        _files_from_storage(files_root)
+    elif source_root.is_dir():
         shutil.copytree(source_root, files_root, dirs_exist_ok=True)
     entries = [_entry(output, database_file)]
     entries += [_entry(output, path) for path in sorted(files_root.rglob("*")) if path.is_file()]
@@ -140,7 +173,11 @@ def backup_restore(*, source: Path, force: bool = False) -> dict:
     target_root = private_root()
     for entry in manifest["files"]:
         if entry["path"].startswith(files_prefix):
-            target = _inside(target_root, entry["path"][len(files_prefix):])
+            name = entry["path"][len(files_prefix):]
+            if target_root is None:
+                _file_to_storage(name, _inside(source, entry["path"]))
+                continue
+            target = _inside(target_root, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(_inside(source, entry["path"]), target)
     audit_record(actor=None, action="restore", target="backup",

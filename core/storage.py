@@ -5,6 +5,8 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
+NO_URL_MESSAGE = "私有文件没有公开地址，只能通过权限检查后的下载页面获取。"
+
 
 class PrivateStorage(FileSystemStorage):
     """A file-system storage without URLs whose folder follows settings.PRIVATE_MEDIA_ROOT at each use.
@@ -25,4 +27,5 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name):
-        raise ValueError("私有文件没有公开地址，只能通过权限检查后的下载页面获取。")
+        raise ValueError(NO_URL_MESSAGE)
+

@@ -37,6 +37,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Error
 
 from core.text import normalize_name, title_key
+from core.versions import scores_changed
 from exchange import cells, reader
 from exchange import widgets as w
 from exchange.bulk import Builder
@@ -212,6 +213,7 @@ class TableResource(resources.ModelResource):
             result.append_base_error(Error(str(error)))
         if self.report.ok and not self.dry_run and not result.has_errors():
             self.write_after_rows(**kwargs)
+            scores_changed()  # issue 17: open years' cached dashboard and bulletin are rendered anew
 
     # --- for subclasses -------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("刊发记录", "portal:records", ALL),
     ("审核队列", "portal:review_queue", (roles.REVIEWER,)),
     ("通知", "portal:notifications", ALL),
+    ("我的导出", "portal:exports", ALL),
     ("网站投稿", "reporting:contributions", ALL),
     ("定期报送", "reporting:reports", (roles.OFFICER, roles.UNIT_HEAD)),
     ("报送情况", "reporting:compliance", (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)),

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.template.response import TemplateResponse
 
 from core import roles
-from core.admin_base import AuditedAdmin, AuditedDeleteMixin, ScopedAdmin
+from core.admin_base import AuditedAdmin, AuditedDeleteMixin, ReadOnlyAdmin, ScopedAdmin
 from core.audit import audit_record, snapshot
 from core.yearlock import (
     ManuscriptYearForm,
@@ -18,6 +18,7 @@ from core.yearlock import (
 from publicity import services
 from publicity.forms import RejectForm
 from publicity.models import (
+    ExportFile,
     KeyTopic,
     Manuscript,
     Membership,
@@ -334,3 +335,14 @@ class UserAdmin(AccountAuditMixin, BaseUserAdmin):
         return response
 
 
+@admin.register(ExportFile)
+class ExportFileAdmin(ReadOnlyAdmin):
+    """Background exports (publicity/background_exports.py): the administrator sees who exported what and
+    whether it failed; the files themselves are their requesters' alone (no download here)."""
+
+    list_display = ("created_at", "user", "kind", "filename", "state", "rows", "finished_at")
+    list_filter = ("state", "kind")
+    search_fields = ("filename", "user__username")
+    list_select_related = ("user",)
+    fields = ("user", "kind", "params", "state", "filename", "rows", "error", "created_at", "finished_at")
+    readonly_fields = fields

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core import notice
 from core.roles import ScopedQuerySet
@@ -354,3 +355,37 @@ class Notification(models.Model):
         return self.text
 
 
+def export_upload_to(instance, filename: str) -> str:
+    return f"exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportFile(models.Model):
+    """An Excel export built by a background task (publicity/background_exports.py), kept for its user
+    for a few days; downloaded only by that user."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "生成失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_files",
+                             verbose_name="用户")
+    kind = models.CharField("类型", max_length=40)
+    params = models.JSONField("参数", default=dict)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    file = models.FileField("文件", upload_to=export_upload_to, storage=private_storage, max_length=200, blank=True)
+    rows = models.PositiveIntegerField("行数", null=True, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出文件"
+        verbose_name_plural = "导出文件"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="exportfile_user_created")]
+
+    def __str__(self):
+        return self.filename or f"{self.kind}（{self.get_state_display()}）"

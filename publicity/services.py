@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Q, When
 from django.urls import reverse
@@ -22,9 +21,11 @@ from django.utils import timezone
 from core import roles
 from core.audit import audit_record
 from core.text import title_key
+from core.versions import scores_changed
 from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
 from publicity.proofs import CheckedProof, proof_check
+from publicity.tasks import mails_send_after_commit
 
 # Error messages (Chinese: they are shown to the user as they are).
 NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再录入。"
@@ -182,8 +183,7 @@ def notification_send(*, users: Iterable, text: str, link: str = "") -> list[Not
     url = f"{settings.SITE_URL}{link}" if link.startswith("/") else link
     mails = [(f"【宣传工作考核系统】{text[:60]}", f"{text}\n\n{url}", None, [user.email])
              for user in users if user.email]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    mails_send_after_commit(mails)
     return notes
 
 
@@ -362,6 +362,7 @@ def _transition(*, publication: Publication, actor, expected: str, to: str, acti
     if not updated:
         current = Publication.objects.filter(pk=publication.pk).values_list("status", flat=True).first()
         raise WorkflowError(STALE_MESSAGE.format(status=Status(current).label if current else "已删除"))
+    scores_changed()  # approved publications are what scores count
     publication.status = to
     for name, value in fields.items():
         setattr(publication, name, value)

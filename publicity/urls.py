@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publicity import views
+from publicity import views, views_exports
 
 app_name = "portal"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("review/<int:pk>/reject/", views.review_reject, name="review_reject"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
+    path("exports/", views_exports.export_list, name="exports"),
+    path("exports/<int:pk>/", views_exports.export_detail, name="export"),
 ]

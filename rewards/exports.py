@@ -5,7 +5,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from core.xlsx_writer import XlsxBook
+from publicity.background_exports import ExportBuilt
+from rewards.models import PayoutBatch
 from rewards.rates import ZERO
+from rewards.services import payout_batch_lines
 
 REWARD_HEADERS = ["序号", "单位", "标题", "最高等次媒体", "奖励金额（元）", "领取人及金额"]
 PAYOUT_HEADERS = ["序号", "单位", "领取人", "稿件标题", "最高等次媒体", "应得金额（元）", "此前已发（元）",
@@ -129,3 +132,27 @@ def unit_summary_workbook(batch, lines):
         workbook.add_sheet(name, PAYOUT_HEADERS, rows,
                     title=f"{unit.name} {batch.year}年度宣传稿件奖励发放表")
     return workbook
+
+
+# --- Builders of the background exports (publicity/background_exports.py) ------------------------------
+
+
+def _batch_lines(user, batch_id: int):
+    batch = PayoutBatch.objects.visible_to(user).select_related("sheet__issuer").get(pk=batch_id)
+    return batch, list(payout_batch_lines(batch=batch, user=user))
+
+
+def payout_export(*, user, batch_id: int):
+    """奖励发放表 of a batch: the lines the user may see (their own unit's for an officer)."""
+    batch, lines = _batch_lines(user, batch_id)
+    return ExportBuilt(filename=f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx",
+                       content=payout_sheet(batch, lines).to_bytes(), action="payout_export", target=batch,
+                       rows=len(lines))
+
+
+def payout_units_export(*, user, batch_id: int):
+    """单位汇总 of a batch, one sheet per unit."""
+    batch, lines = _batch_lines(user, batch_id)
+    return ExportBuilt(filename=f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx",
+                       content=unit_summary_workbook(batch, lines).to_bytes(), action="payout_units_export",
+                       target=batch, rows=len(lines))

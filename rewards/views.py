@@ -11,15 +11,14 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.audit import export_record
 from core.pdf import pdf_response
+from publicity.background_exports import export_deliver
 from rewards.exports import (
     PAYOUT_HEADERS,
     UNIT_HEADERS,
     payout_rows,
-    payout_sheet,
     payout_title,
     unit_summary_rows,
     unit_summary_title,
-    unit_summary_workbook,
 )
 from rewards.forms import BatchConfirmForm, BatchOpenForm
 from rewards.models import PayoutBatch, PayoutLine, RateSheet
@@ -113,21 +112,12 @@ def batch_discard(request, pk):
 
 @roles.role_required(*READERS)
 def batch_xlsx(request, pk):
-    batch = _visible_batch(request, pk)
-    lines = list(payout_batch_lines(batch=batch, user=request.user))
-    filename = f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx"
-    export_record(actor=request.user, action="payout_export", filename=filename, target=batch, rows=len(lines))
-    return payout_sheet(batch, lines).response(filename)
+    return export_deliver(request, "payout", batch_id=_visible_batch(request, pk).pk)
 
 
 @roles.role_required(*READERS)
 def batch_units_xlsx(request, pk):
-    batch = _visible_batch(request, pk)
-    lines = list(payout_batch_lines(batch=batch, user=request.user))
-    filename = f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx"
-    export_record(actor=request.user, action="payout_units_export", filename=filename, target=batch,
-                  rows=len(lines))
-    return unit_summary_workbook(batch, lines).response(filename)
+    return export_deliver(request, "payout_units", batch_id=_visible_batch(request, pk).pk)
 
 
 def _sheet_context(request, batch) -> dict:

@@ -3,7 +3,8 @@
 import unicodedata
 
 from core.xlsx_writer import XlsxBook
-from scoring.services import KIND_LABELS
+from publicity.background_exports import ExportBuilt
+from scoring.services import KIND_LABELS, bulletin_for_year, periodic_bulletin
 
 
 def text_width(text: str) -> int:
@@ -99,3 +100,23 @@ def periodic_workbook(report):
     if not workbook.sheetnames:
         workbook.add_sheet("通报", ["单位"], [], title=f"{report.title}：无考核任务")
     return workbook
+
+
+# --- Builders of the background exports (publicity/background_exports.py) ------------------------------
+
+
+def bulletin_export(*, user, year: int):
+    """考核通报 of the year as Excel: the snapshot once published or closed, else the estimate."""
+    bulletin = bulletin_for_year(year=year)
+    suffix = "（预估）" if bulletin.estimate else ""
+    workbook = statistics_workbook(year=year, results=bulletin.results, title=f"{year}年度宣传工作考核通报{suffix}")
+    return ExportBuilt(filename=f"{year}年度宣传工作考核通报{suffix}.xlsx", content=workbook.to_bytes(),
+                       action="bulletin_export", target="scoring.yearclose", rows=len(bulletin.results),
+                       details={"year": year})
+
+
+def periodic_export(*, user, year: int, period: str, number: int):
+    """定期通报 of a month or quarter as Excel."""
+    report = periodic_bulletin(year=year, period=period, number=number)
+    return ExportBuilt(filename=f"{report.title}.xlsx", content=periodic_workbook(report).to_bytes(),
+                       action="periodic_export", target="publicity.publication")

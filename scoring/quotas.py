@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.versions import scores_changed
 from publicity.models import Unit
 from scoring import rules
 from scoring.models import Quota, QuotaLine
@@ -30,4 +31,6 @@ def quotas_apply_defaults(*, year: int, units=None) -> int:
         new += [Quota(unit=unit, line=line, year=year, count=line.default_for(unit.kind))
                 for line in chosen if (unit.pk, line.pk) not in existing]
     Quota.objects.bulk_create(new)
+    if new:
+        scores_changed()
     return len(new)

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,9 +18,9 @@ from core.models import YearClose
 from core.pdf import pdf_response, seal_data_uri
 from core.roles import ALL_UNITS
 from core.years import chosen_year
+from publicity.background_exports import export_deliver
 from publicity.models import Unit
-from scoring import charts, pagecache, rules, services
-from scoring.exports import periodic_workbook, statistics_workbook
+from scoring import pages, services
 from scoring.forms import (
     AnswerForm,
     BulletinDocumentForm,
@@ -30,41 +29,18 @@ from scoring.forms import (
     PublicizeForm,
     ReopenForm,
 )
-from scoring.models import Objection, policy_for_year
+from scoring.models import Objection
 from scoring.services import years_available
 
-MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
 BULLETIN_TITLE = "关于{year}年度人力资源和社会保障宣传工作考核结果的通报"
 STATEMENT_TITLE = "{unit}{year}年度宣传工作考核得分说明"
 NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
 
 
-def _score_charts(bulletin: services.Bulletin, year: int):
-    """One horizontal bar chart of scores per unit kind, scaled to the year's highest possible score."""
-    policy = policy_for_year(year)
-    top = policy.base + policy.base * policy.bonus_cap_ratio
-    return [
-        (label, charts.hbar_chart(
-            [(r.unit_name, r.shown_score, reverse("scoring:unit", args=[year, r.unit_id])) for r in rows],
-            max_value=top, reference=policy.base, reference_label=f"基本分{rules.display_score(policy.base)}"))
-        for label, rows in bulletin.by_kind
-    ]
-
-
 @roles.role_required(roles.LEADER, roles.REVIEWER)
 def dashboard(request):
     year, form = chosen_year(request, years_available())
-    state = services.year_state(year)
-
-    def body() -> str:  # not called for a closed year already rendered (pagecache)
-        bulletin = services.bulletin_for_year(year=year, state=state)
-        months = services.monthly_approved(year=year)
-        return render_to_string("scoring/includes/dashboard_body.html", {
-            "year": year, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
-            "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
-        })
-
-    body_html = pagecache.closed_year_html(state, "dashboard", body)
+    body_html = pages.page_html("dashboard", year, services.year_state(year))
     return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html})
 
 
@@ -149,13 +125,8 @@ def bulletin(request):
 
 
 def _bulletin_body(year, state) -> str:
-    """The bulletin's tables, for the page and the red-header PDF alike (rendered once for a closed year)."""
-
-    def body() -> str:  # not called for a closed year already rendered (pagecache)
-        bulletin = services.bulletin_for_year(year=year, state=state)
-        return render_to_string("scoring/includes/bulletin_body.html", {"year": year, "bulletin": bulletin})
-
-    return pagecache.closed_year_html(state, "bulletin", body)
+    """The bulletin's tables, for the page and the red-header PDF alike (from the cache: scoring/pagecache.py)."""
+    return pages.page_html("bulletin", year, state)
 
 
 def render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
@@ -195,14 +166,7 @@ def bulletin_pdf(request):
 @login_required
 def bulletin_xlsx(request):
     year, _ = chosen_year(request, years_available())
-    bulletin = services.bulletin_for_year(year=year)
-    suffix = "（预估）" if bulletin.estimate else ""
-    workbook = statistics_workbook(year=year, results=bulletin.results,
-                                   title=f"{year}年度宣传工作考核通报{suffix}")
-    filename = f"{year}年度宣传工作考核通报{suffix}.xlsx"
-    export_record(actor=request.user, action="bulletin_export", filename=filename, target="scoring.yearclose",
-                  rows=len(bulletin.results), year=year)
-    return workbook.response(filename)
+    return export_deliver(request, "bulletin", year=year)
 
 
 @roles.role_required(roles.REVIEWER)
@@ -252,6 +216,4 @@ def periodic(request):
 @login_required
 def periodic_xlsx(request):
     _, report = _chosen_period(request)
-    export_record(actor=request.user, action="periodic_export", filename=f"{report.title}.xlsx",
-                  target="publicity.publication")
-    return periodic_workbook(report).response(f"{report.title}.xlsx")
+    return export_deliver(request, "periodic", year=report.year, period=report.period, number=report.number)

@@ -16,6 +16,7 @@ KWARGS = {
         "portal:review_reject")},
     "portal:reprint_create": lambda world: {"manuscript_pk": world["publication"].manuscript_id},
     "portal:proof": lambda world: {"pk": world["proof"].pk},
+    "portal:export": lambda world: {"pk": world["export"].pk},
     "portal:proof_delete": lambda world: {"pk": world["proof"].pk},
     **{name: (lambda world: {"pk": world["contribution"].pk}) for name in (
         "reporting:contribution", "reporting:contribution_scan", "reporting:contribution_publish",

@@ -33,6 +33,7 @@ OWN_UNIT_READERS = UNIT_A | REVIEWERS_LEADERS  # a record of 汉滨区: its peop
 # Object URLs are filled from the `world` fixture (records of 汉滨区) by tests/permission_urls.py.
 ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "home": (LOGGED_IN, None),
+    "healthz": (EVERYONE, None),  # a status code for load balancers; details only for staff or a token
     "login": (EVERYONE, None),
     "logout": (NOBODY_, None),  # POST only
     "admin:auth_user_password_change": (SUPERUSER, None),
@@ -59,6 +60,8 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "portal:record_submit": (NOBODY_, frozenset({"alice"})),
     "portal:reprint_create": (frozenset({"alice"}), frozenset({"alice"})),
     "portal:proof": (OWN_UNIT_READERS, None),
+    "portal:exports": (LOGGED_IN, None),
+    "portal:export": (frozenset({"alice"}), None),  # an export is its requester's alone
     "portal:proof_delete": (NOBODY_, frozenset({"alice"})),
     "portal:outlet_search": (LOGGED_IN, None),
     "portal:duplicate_check": (frozenset({"alice", "bob"}), None),
@@ -172,6 +175,8 @@ NOBODY: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
+    "django_tasks_database.dbtaskresult": frozenset({"add", "delete"}),  # written by the task queue only
+    "publicity.exportfile": frozenset({"add", "delete"}),  # written by the export task only
     "api.apitoken": frozenset({"delete"}),  # revoked, never deleted
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
@@ -183,6 +188,8 @@ REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset(),
     "axes.accesslog": frozenset(),
     "axes.accessfailurelog": frozenset(),
+    "django_tasks_database.dbtaskresult": frozenset(),  # background tasks: the administrator's
+    "publicity.exportfile": frozenset(),  # personal files; the administrator sees that they were made
     "api.apitoken": frozenset(),  # API tokens are the administrator's
 }
 
@@ -231,7 +238,7 @@ def test_every_url_is_declared():
 
 
 @pytest.fixture
-def world(make_publication, hanbin):
+def world(make_publication, hanbin, alice):
     """One record of every kind, owned by 汉滨区 (Alice's and Hank's unit; not Bob's)."""
     publication = make_publication(hanbin, title="矩阵测试稿件", status=Status.SUBMITTED)
     AuditEvent.objects.create(action="test", target_type="publicity.publication", target_id=str(publication.pk),
@@ -250,6 +257,10 @@ def world(make_publication, hanbin):
     proof.file.save("proof.png", ContentFile(b"png"), save=True)
 
     make_publication(hanbin, title="矩阵测试已通过稿件", outlet="陕西日报", authors="王明")
+    from publicity.models import ExportFile
+
+    export = ExportFile.objects.create(user=alice, kind="bulletin", params={"year": 2011},
+                                       state=ExportFile.State.FAILED)
 
     batch = payout_batch_open(year=2011, period_end=datetime.date(2011, 12, 31), reviewer=None)
     from rewards.models import Commendation
@@ -270,7 +281,7 @@ def world(make_publication, hanbin):
     report.attachment.save("a.xlsx", ContentFile(b"PK"), save=True)
     return {"batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
             "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
-            "user": User.objects.create_user("matrix-user")}
+            "user": User.objects.create_user("matrix-user"), "export": export}
 
 
 @pytest.fixture(autouse=True)

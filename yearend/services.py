@@ -18,6 +18,7 @@ from rewards.models import RewardSnapshot
 from rewards.services import rate_sheet_for, rewards_for_year
 from scoring.models import Objection, UnitResultSnapshot
 from scoring.services import UnitResult, assess_year
+from scoring.tasks import closed_year_pages_render
 
 YEAR_NOT_OVER = "{year}年度尚未结束，年度结束后才能公示或结算。"
 ALREADY_CLOSED = "{year}年度已经结算。如需修改，请先重新开放该年度。"
@@ -137,6 +138,7 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
                  after={"state": record.state,
                         "scores": {r.unit_name: str(r.shown_score) for r in results},
                         "reward_total": None if reward_total is None else str(reward_total)})
+    transaction.on_commit(lambda: closed_year_pages_render.enqueue(year))
     return record
 
 

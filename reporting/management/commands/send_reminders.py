@@ -8,8 +8,9 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 
-from reporting.reports import reminders_send
+from reporting.tasks import reminders_send_task
 
 
 def parse_day(value: str) -> datetime.date:
@@ -26,7 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=parse_day, default=None, help="按指定日期计算（YYYY-MM-DD），默认今天")
 
     def handle(self, *args, today, **options):
-        sent = reminders_send(today=today or timezone.localdate())
-        for log in sent:
-            self.stdout.write(f"已提醒 {log.unit.name}：{log.recipients}")
-        self.stdout.write(f"共发送 {len(sent)} 封提醒邮件。")
+        result = reminders_send_task.enqueue((today or timezone.localdate()).isoformat())
+        if result.status == TaskResultStatus.SUCCESSFUL:  # run inline (no worker configured)
+            for line in result.return_value:
+                self.stdout.write(f"已提醒 {line}")
+            self.stdout.write(f"共发送 {len(result.return_value)} 封提醒邮件。")
+        elif result.status == TaskResultStatus.FAILED:
+            raise CommandError("发送提醒失败，详见日志。")
+        else:
+            self.stdout.write(f"已交给后台任务执行（任务编号 {result.id}），由 db_worker 发送。")
