@@ -9,6 +9,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("publicity.urls_accounts")),
     path("admin/", admin.site.urls),
     path("scoring/", include("scoring.urls")),
     path("rewards/", include("rewards.urls")),
