@@ -8,6 +8,9 @@ class PublicityConfig(AppConfig):
 
     def ready(self):
         from publicity.roles import ensure_groups
+        from publicity.search_sql import ensure_after_migrate
 
         # Groups need the permissions that only exist after migrate has run.
         post_migrate.connect(ensure_groups, dispatch_uid="publicity.ensure_groups")
+        # SQLite drops a table's triggers when a migration rebuilds it: the search index checks itself.
+        post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="publicity.search_index")

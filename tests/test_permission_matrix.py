@@ -32,6 +32,7 @@ OWN_UNIT_READERS = UNIT_A | REVIEWERS_LEADERS  # a record of 汉滨区: its peop
 # Object URLs are filled from the `world` fixture (records of 汉滨区) by tests/permission_urls.py.
 ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "home": (LOGGED_IN, None),
+    "search": (LOGGED_IN, None),  # scoped by visible_to (tests/publicity/test_search.py)
     "login": (EVERYONE, None),
     "logout": (NOBODY_, None),  # POST only
     "admin:auth_user_password_change": (SUPERUSER, None),

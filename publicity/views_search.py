@@ -1,0 +1,44 @@
+"""The one search box (issue 15): GET /search/?q=…[&year=…][&page=…], for every role, scoped by visible_to."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from publicity import roles
+from publicity.models import Quota
+from publicity.roles import role_required
+from publicity.search import publication_search
+from publicity.years import default_year
+
+RESULTS_PER_PAGE = 25
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="检索词", max_length=200, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+                        help_text="标题、作者、媒体、单位或链接的一部分；多个词用空格分开，须同时出现。")
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Quota.objects.order_by("-year").values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年") for y in years)]
+        self.fields["year"].error_messages["invalid_choice"] = "没有该年度，已在全部年度中检索。"
+
+
+@role_required(*roles.ROLES)
+def search(request):
+    form = SearchForm(request.GET or None)
+    query, year = "", None
+    if form.is_bound:
+        form.is_valid()  # a bad year is reported and ignored; the words are searched all the same
+        query = form.cleaned_data.get("q") or request.GET.get("q", "")[:200]
+        year = form.cleaned_data.get("year")
+    found = publication_search(user=request.user, query=query, year=year, default_year=default_year())
+    page = Paginator(found.results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if found.terms else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "publicity/search.html", {
+        "form": form, "found": found, "page": page, "query": params.urlencode(),
+        "sees_all": roles.sees_all_units(request.user),
+    })
