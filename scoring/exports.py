@@ -53,8 +53,11 @@ def table_text(*, year: int, results) -> str:
     return "\n".join(out)
 
 
-def statistics_workbook(*, year: int, results, title: str | None = None):
-    """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额."""
+def statistics_workbook(*, year: int, results, title: str | None = None, previous: dict | None = None):
+    """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额.
+
+    With `previous` (unit id → last year's result) the bulletin's copy has last year's score beside this
+    year's, and the change."""
     workbook = new_workbook()
     for kind in dict.fromkeys(r.kind for r in results):
         group = [r for r in results if r.kind == kind]
@@ -64,6 +67,8 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
         for code in codes:
             headers += [f"{labels[code]}·任务", f"{labels[code]}·完成", f"{labels[code]}·差额"]
         headers += ["缺稿篇数", "加分篇数", "得分"]
+        if previous is not None:
+            headers += [f"{year - 1}年得分", "得分增减"]
         rows = []
         for r in group:
             by_code = {line.code: line for line in r.lines}
@@ -72,6 +77,9 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
                 line = by_code.get(code)
                 row += [line.count, line.have, line.deficit] if line else [None, None, None]
             row += [r.missing, r.bonus_articles, r.shown_score]
+            if previous is not None:
+                old = previous.get(r.unit_id)
+                row += [old.shown_score, r.shown_score - old.shown_score] if old else [None, None]
             rows.append(row)
         kind_label = KIND_LABELS.get(kind, kind)
         write_sheet(workbook.create_sheet(kind_label), headers, rows,

@@ -39,17 +39,31 @@ def _score_charts(bulletin: services.Bulletin, year: int):
 def dashboard(request):
     year, form = chosen_year(request)
     state = services.year_state(year)
+    # 与上一年度对比 (issue 15): the previous year as the bulletin shows it (snapshot or live estimate).
+    compare = request.GET.get("compare") == "1"
+    previous_state = services.year_state(year - 1) if compare else None
 
     def body() -> str:  # not called for a closed year already rendered (pagecache)
         bulletin = services.bulletin_for_year(year=year, state=state)
         months = services.monthly_approved(year=year)
+        changes = None
+        if compare:
+            previous = services.bulletin_for_year(year=year - 1, state=previous_state)
+            changes = services.year_comparison(current=bulletin, previous=previous)
         return render_to_string("scoring/includes/dashboard_body.html", {
             "year": year, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
             "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
+            "compare": compare, "changes": changes,
         })
 
-    body_html = pagecache.closed_year_html(state, "dashboard", body)
-    return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html})
+    if compare:
+        # Cached only when both years are closed, under a key made of both closes.
+        previous_key = pagecache.closed_year_key(previous_state, "previous")
+        body_html = pagecache.closed_year_html(state if previous_key else None, f"dashboard-vs-{previous_key}", body)
+    else:
+        body_html = pagecache.closed_year_html(state, "dashboard", body)
+    return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html,
+                                                      "compare": compare, "compare_option": True})
 
 
 def _visible_units(user):
@@ -71,7 +85,10 @@ def _render_unit(request, detail, *, objection_form):
     own = roles.unit_scope(request.user) is not ALL_UNITS
     objections = Objection.objects.filter(year=detail.year, unit_id=detail.result.unit_id).select_related(
         "raised_by", "answered_by")
+    live = {} if detail.final or not detail.result.lines else {detail.year: (detail.result, detail.ranked)}
+    history = services.unit_history(unit=detail.unit, today=timezone.localdate(), known=live)
     context = {
+        "history": history, "history_chart": _history_chart(history, detail.year),
         "detail": detail, "year": detail.year, "result": detail.result, "final": detail.final,
         "in_notice": bool(state and state.state == YearClose.State.NOTICE),
         "can_object": own and bool(state and state.state == YearClose.State.NOTICE
@@ -79,6 +96,16 @@ def _render_unit(request, detail, *, objection_form):
         "objection_form": objection_form, "objections": objections, "sees_all": not own,
     }
     return render(request, "scoring/unit.html", context)
+
+
+def _history_chart(history: services.UnitHistory, year: int):
+    """Score per year as columns, scaled to the year's highest possible score (base + bonus cap)."""
+    if len(history.years) < 2:
+        return None
+    policy = policy_for_year(year)
+    top = max([policy.base + policy.base * policy.bonus_cap_ratio, *(y.result.shown_score for y in history.years)])
+    return charts.column_chart([y.result.shown_score for y in history.years],
+                               [f"{y.year}" for y in history.years], top=top, slot=max(46, 560 // len(history.years)))
 
 
 @login_required
@@ -133,8 +160,10 @@ def bulletin_xlsx(request):
     year, _ = chosen_year(request)
     bulletin = services.bulletin_for_year(year=year)
     suffix = "（预估）" if bulletin.estimate else ""
+    # issue 15: last year's score beside this year's, as the bulletin of that year shows it.
+    previous = {r.unit_id: r for r in services.bulletin_for_year(year=year - 1).results}
     workbook = statistics_workbook(year=year, results=bulletin.results,
-                                   title=f"{year}年度宣传工作考核通报{suffix}")
+                                   title=f"{year}年度宣传工作考核通报{suffix}", previous=previous)
     filename = f"{year}年度宣传工作考核通报{suffix}.xlsx"
     export_record(actor=request.user, action="bulletin_export", filename=filename, target="scoring.yearclose",
                   rows=len(bulletin.results), year=year)

@@ -25,8 +25,9 @@ KIND_SHARE = [("county", 0.45), ("affiliated", 0.35), ("section", 0.20)]
 # Titles, authors and links like the real ones (issue 15's search benchmark needs text that is neither all alike
 # nor all different): "<unit><action><subject>", 2–4 character names, links on websites.
 ACTIONS = ["召开", "开展", "举办", "推进", "部署", "落实", "启动", "深化", "表彰", "督查"]
-SUBJECTS = ["春风行动专场招聘会", "城乡居民养老保险扩面工作", "就业援助月活动", "农民工工资支付专项检查", "社会保障卡发放",
-            "技能人才培训", "创业担保贷款发放", "人事考试工作", "劳动保障监察执法", "工伤保险宣传周", "医疗保险异地结算",
+SUBJECTS = ["春风行动专场招聘会", "城乡居民养老保险扩面工作", "就业援助月活动", "农民工工资支付专项检查",
+            "社会保障卡发放", "技能人才培训", "创业担保贷款发放", "人事考试工作", "劳动保障监察执法", "工伤保险宣传周",
+            "医疗保险异地结算",
             "高校毕业生就业服务", "事业单位公开招聘", "职称评审改革", "返乡创业示范园建设", "劳动人事争议调解",
             "人社政策进社区", "机关作风建设", "双创工作推进会", "廉政警示教育"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
