@@ -111,7 +111,26 @@ class QuotaInlineFormSet(YearLockedInlineFormSet):
                 raise ValidationError(f"{year}年：{exc.messages[0]}") from exc
 
 
-class QuotaInline(admin.TabularInline):
+class LabelledTabularInline(admin.TabularInline):
+    """Inline rows whose boxes are named for screen readers: the admin shows the field names only as column
+    headings, which leaves every input without a label (axe-core, issue 15)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = "新增行" if index is None else f"第{index + 1}行"
+                for field in form.fields.values():
+                    # The widget itself, not the admin's related-object wrapper (whose attrs are shared by rows).
+                    widget = getattr(field.widget, "widget", field.widget)
+                    widget.attrs = {**widget.attrs, "aria-label": f"{row}：{field.label}"}
+
+        return LabelledFormSet
+
+
+class QuotaInline(LabelledTabularInline):
     model = Quota
     form = YearLockedForm
     formset = QuotaInlineFormSet
@@ -120,7 +139,7 @@ class QuotaInline(admin.TabularInline):
     ordering = ("-year", "line__sort_order")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     fields = ("user", "phone")
@@ -134,6 +153,18 @@ class UnitAdmin(AuditedAdmin):
     list_editable = ("sort_order",)
     search_fields = ("name",)
     inlines = [QuotaInline, MembershipInline]
+
+    def get_changelist_form(self, request, **kwargs):
+        """The list's 排序 boxes are named for screen readers (the admin gives them no label)."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs.setdefault("aria-label", f"{self.instance}：{field.label}")
+
+        return LabelledForm
     change_form_template = "admin/publicity/unit/change_form.html"
 
     def get_urls(self):
@@ -175,7 +206,7 @@ class UnitAdmin(AuditedAdmin):
         return TemplateResponse(request, "admin/publicity/unit/handover.html", context)
 
 
-class OutletAliasInline(admin.TabularInline):
+class OutletAliasInline(LabelledTabularInline):
     model = OutletAlias
     extra = 1
     fields = ("name",)
@@ -234,7 +265,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class PublicationInline(admin.TabularInline):
+class PublicationInline(LabelledTabularInline):
     model = Publication
     form = PublicationYearForm
     formset = YearLockedInlineFormSet
@@ -256,7 +287,7 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
     search_fields = ("title", "authors", "ref")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
-    filter_horizontal = ("key_topics",)
+    # A plain multiple choice: the admin's two-box widget carries ARIA attributes axe rejects (issue 15).
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = [PublicationInline]
 
@@ -271,7 +302,7 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ProofFileInline(admin.TabularInline):
+class ProofFileInline(LabelledTabularInline):
     model = ProofFile
     extra = 0
     fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
@@ -495,6 +526,7 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(AccountAuditMixin, BaseGroupAdmin):
     audit_prefix = "group"
+    filter_horizontal = ()  # plain multiple choices: the two-box widget's ARIA fails axe (issue 15)
     audit_snapshot = staticmethod(group_snapshot)
 
 
@@ -506,6 +538,8 @@ class UserAdmin(AccountAuditMixin, BaseUserAdmin):
     list_display = ("username", "first_name", "email", "unit", "roles", "is_active")
     list_filter = ("groups", "is_active", "is_staff", "membership__unit")
     list_select_related = ("membership__unit",)
+    filter_horizontal = ()  # plain multiple choices: the two-box widget's ARIA fails axe (issue 15)
+    readonly_fields = ("last_login", "date_joined")  # facts, not settings (and their split inputs lack labels)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

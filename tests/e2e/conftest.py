@@ -64,10 +64,13 @@ return [document.documentElement.scrollWidth, wide];
 
 @pytest.fixture
 def shoot(browser):
-    """shoot("name") saves the whole current page at both widths and checks that the phone layout fits.
+    """shoot("name") saves the whole current page at both widths, checks that the phone layout fits and runs
+    axe-core at both widths (0 serious or critical violations, issue 15).
 
     The window is made as tall as the page, so that the picture shows it whole from its top.
     """
+    from tests.e2e.a11y import assert_accessible
+
     SCREENSHOTS.mkdir(exist_ok=True)
 
     def take(name: str):
@@ -80,6 +83,7 @@ def shoot(browser):
                 " Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]")
             browser.set_window_size(width, max(height, min(full, 8000)) + frame)
             browser.save_screenshot(str(SCREENSHOTS / f"{name}-{label}.png"))
+            assert_accessible(browser, name)
             if label == "phone":
                 overflow, culprits = browser.execute_script(OVERFLOW_SCRIPT, width)
                 assert overflow <= width, f"{name}: 手机宽度下页面横向溢出（{overflow}px > {width}px）：{culprits}"
