@@ -285,6 +285,8 @@ class Publication(models.Model):
             # scale on SQLite, bench/), and serves every (status, published_on) look-up as before.
             models.Index(fields=["status", "published_on", "manuscript", "outlet"], name="publication_year_cover"),
             models.Index(fields=["url"], name="publication_url"),
+            # Newest first without a sort (search results, year ranges without a status: issue 15).
+            models.Index(fields=["published_on", "id"], name="publication_date_id"),
         ]
 
     def __str__(self):

@@ -1,13 +1,12 @@
 """The one search box (issue 15): GET /search/?q=…[&year=…][&page=…], for every role, scoped by visible_to."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from publicity import roles
 from publicity.models import Quota
 from publicity.roles import role_required
-from publicity.search import publication_search
+from publicity.search import publication_search, search_page
 from publicity.years import default_year
 
 RESULTS_PER_PAGE = 25
@@ -35,7 +34,7 @@ def search(request):
         query = form.cleaned_data.get("q") or request.GET.get("q", "")[:200]
         year = form.cleaned_data.get("year")
     found = publication_search(user=request.user, query=query, year=year, default_year=default_year())
-    page = Paginator(found.results, RESULTS_PER_PAGE).get_page(request.GET.get("page")) if found.terms else None
+    page = search_page(found, request.GET.get("page"), per_page=RESULTS_PER_PAGE) if found.terms else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "publicity/search.html", {
