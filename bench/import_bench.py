@@ -49,8 +49,8 @@ def setup(db_path: Path | None) -> None:
 
 def dirty_detail_table(rows: int) -> bytes:
     from openpyxl import Workbook
-
     from publicity.exchange import ARTICLE_HEADERS
+
     from publicity.models import Outlet, Unit
 
     units = list(Unit.objects.values_list("name", flat=True))
@@ -166,8 +166,8 @@ def main() -> None:
 
     import tablib
     from import_export import resources
-
     from publicity.exchange import articles_import
+
     from publicity.models import Publication
 
     class PublicationResource(resources.ModelResource):
@@ -178,8 +178,9 @@ def main() -> None:
           f"{platform.machine()} · {os.cpu_count()} CPUs · {datetime.date.today()}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     content = dirty_detail_table(args.rows)
-    from publicity import excel
     from publicity.exchange import ARTICLE_HEADERS, ARTICLE_REQUIRED
+
+    from publicity import excel
 
     measure("ours: reading the .xlsx alone (openpyxl, read-only)",
             lambda: excel.read_table(content, filename="bench.xlsx", headers=ARTICLE_HEADERS,

@@ -100,9 +100,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "core",
     "publicity",
     "scoring",
     "rewards",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("reporting/", include("publicity.urls_reporting")),
     path("", include("publicity.urls")),
+    path("", include("exchange.urls")),
     path("", include("publicity.portal_urls")),
 ]

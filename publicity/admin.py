@@ -10,7 +10,6 @@ from django.template.response import TemplateResponse
 
 from publicity import accounts, roles, services
 from publicity.audit import audit_record, snapshot
-from publicity.exchange_admin import PublicationExchangeAdmin, QuotaExchangeAdmin
 from publicity.forms import RejectForm
 from publicity.models import (
     AuditEvent,
@@ -314,7 +313,7 @@ class ProofFileInline(LabelledTabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublicationExchangeAdmin, ScopedAdmin):
+class PublicationAdmin(ScopedAdmin):
     list_display = ("title", "unit", "outlet", "published_on", "placement", "char_count", "status", "reviewer")
     list_filter = ("status", "outlet__level", "outlet__media_class", "manuscript__kind",
                    "manuscript__unit__kind", "manuscript__unit", "published_on")
@@ -434,7 +433,7 @@ class QuotaLineAdmin(AuditedAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(QuotaExchangeAdmin, AuditedAdmin):
+class QuotaAdmin(AuditedAdmin):
     list_display = ("year", "unit", "line", "count")
     list_filter = ("year", "unit__kind", "line", "unit")
     search_fields = ("unit__name", "line__label")

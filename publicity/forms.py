@@ -9,9 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
+from core.text import clean_text, normalize_name, tidy_spaces
 from publicity.models import KIND_CHOICES, TOPIC_CHOICES, KeyTopic, Outlet
 from publicity.proofs import proof_check
-from publicity.text import clean_text, normalize_name
 
 OUTLET_UNKNOWN_MESSAGE = "没有找到媒体「{value}」。请从列表中选择；列表里没有的媒体请联系审核员添加。"
 OUTLET_REQUIRED_MESSAGE = "请填写刊发的媒体，例如：安康日报。"
@@ -140,7 +140,8 @@ class EntryForm(PublicationForm):
                 self.fields[name].help_text = "本稿件的其他刊发记录已提交或已通过，稿件信息不能再改。"
 
     def clean_title(self):
-        return clean_text(self.cleaned_data["title"])
+        # Stored as typed (DOMAIN §10); comparisons go through core.text.title_key.
+        return tidy_spaces(self.cleaned_data["title"])
 
     def clean_authors(self):
         return clean_text(self.cleaned_data["authors"])
@@ -170,4 +171,5 @@ class DuplicateCheckForm(forms.Form):
     exclude = forms.IntegerField(required=False)
 
     def clean_title(self):
-        return clean_text(self.cleaned_data["title"])
+        # Stored as typed (DOMAIN §10); comparisons go through core.text.title_key.
+        return tidy_spaces(self.cleaned_data["title"])

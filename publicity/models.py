@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
-from publicity.text import normalize_name
+from core.text import normalize_name, title_key
 from scoring import rules
 
 LEVEL_CHOICES = [(code, rules.LEVEL_LABELS[code]) for code in rules.LEVELS]
@@ -188,7 +188,9 @@ class Manuscript(models.Model):
     special_topic = models.CharField("专项类别", max_length=20, choices=TOPIC_CHOICES, blank=True, default="")
     key_topics = models.ManyToManyField(KeyTopic, blank=True, verbose_name="宣传重点", related_name="manuscripts")
     ref = models.CharField("稿件编号", max_length=50, blank=True,
-                           help_text="导入明细表时，编号相同的行属于同一篇稿件。")
+                           help_text="导入明细表时，编号相同的行属于同一篇稿件（即使刊发标题不同）。")
+    # DOMAIN §10: "the same title" is the same after core.text.title_key; kept beside the title as typed.
+    title_key = models.CharField("标题比对键", max_length=300, editable=False, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name="录入人")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
@@ -206,10 +208,17 @@ class Manuscript(models.Model):
             models.CheckConstraint(condition=Q(special_topic__in=["", *rules.TOPICS]),
                                    name="manuscript_topic_valid"),
         ]
-        indexes = [models.Index(fields=["unit", "title"], name="manuscript_unit_title")]
+        indexes = [models.Index(fields=["unit", "title_key"], name="manuscript_unit_title_key")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_key = title_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_key"}
+        super().save(*args, **kwargs)
 
     @property
     def author_list(self) -> list[str]:
@@ -248,6 +257,8 @@ class Publication(models.Model):
     manuscript = models.ForeignKey(Manuscript, on_delete=models.PROTECT, related_name="publications",
                                    verbose_name="稿件")
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="publications", verbose_name="媒体")
+    title = models.CharField("刊发标题", max_length=300, blank=True,
+                             help_text="这次刊发时的标题与稿件标题不同时才填写（编辑改过标题的转载）。")
     published_on = models.DateField("发表日期")
     front_headline = models.BooleanField("头版头条", default=False)
     page = models.CharField("版面", max_length=50, blank=True, help_text="如：第2版；头版头条请勾选上方选项。")
@@ -290,7 +301,12 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.manuscript.title} · {self.outlet.name} · {self.published_on:%Y-%m-%d}"
+        return f"{self.shown_title} · {self.outlet.name} · {self.published_on:%Y-%m-%d}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title this publication appeared under (刊发标题), which is the manuscript's unless it differs."""
+        return self.title or self.manuscript.title
 
     @property
     def year(self) -> int:

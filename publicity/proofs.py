@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from publicity.excel import zip_is_bomb
+from core.uploads import zip_is_bomb
 
 EMPTY_MESSAGE = "文件「{name}」是空文件（0 字节），请重新选择正确的凭证文件。"
 TOO_LARGE_MESSAGE = "文件「{name}」太大（{size}），凭证文件不能超过 {limit}。请压缩图片或拆分后再上传。"

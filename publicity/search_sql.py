@@ -1,7 +1,7 @@
 """The search index of publications (issue 15): its SQL, per database, in one place.
 
 Chinese has no spaces between words, so a title is searched by substring, never by word. Each publication's
-searchable text (title, authors, outlet, unit, link; one per line, so that no match spans two of them) is kept
+searchable text (title, 刊发标题, authors, outlet, unit, link; one per line, so that no match spans two of them) is kept
 in a side table that the database itself keeps in sync with triggers, so every write path (the web form,
 imports, bulk_create in commands, the admin, raw SQL) keeps it current:
 
@@ -13,7 +13,8 @@ later migration rebuilds that table (Django's way of altering a column there): m
 and the index is rebuilt. publicity/search.py is the only reader.
 """
 
-DOC_SQLITE = ("m.title || char(10) || m.authors || char(10) || o.name || char(10) || u.name || char(10) || p.url")
+DOC_SQLITE = ("m.title || char(10) || p.title || char(10) || m.authors || char(10) || o.name || char(10) || u.name"
+              " || char(10) || p.url")
 FROM_SQLITE = ("FROM publicity_publication p JOIN publicity_manuscript m ON m.id = p.manuscript_id "
                "JOIN publicity_unit u ON u.id = m.unit_id JOIN publicity_outlet o ON o.id = p.outlet_id")
 
@@ -28,9 +29,10 @@ SQLITE_FORWARD = [
     f"INSERT INTO publicity_search(rowid, doc) SELECT p.id, {DOC_SQLITE} {FROM_SQLITE}",
     f"""CREATE TRIGGER publicity_search_publication_insert AFTER INSERT ON publicity_publication BEGIN
         INSERT INTO publicity_search(rowid, doc) SELECT p.id, {DOC_SQLITE} {FROM_SQLITE} WHERE p.id = NEW.id; END""",
-    f"""CREATE TRIGGER publicity_search_publication_update AFTER UPDATE OF manuscript_id, outlet_id, url
+    f"""CREATE TRIGGER publicity_search_publication_update AFTER UPDATE OF manuscript_id, outlet_id, url, title
         ON publicity_publication WHEN OLD.manuscript_id IS NOT NEW.manuscript_id
-        OR OLD.outlet_id IS NOT NEW.outlet_id OR OLD.url IS NOT NEW.url OR OLD.id IS NOT NEW.id BEGIN
+        OR OLD.outlet_id IS NOT NEW.outlet_id OR OLD.url IS NOT NEW.url OR OLD.title IS NOT NEW.title
+        OR OLD.id IS NOT NEW.id BEGIN
         DELETE FROM publicity_search WHERE rowid = OLD.id; {_sqlite_refresh("p.id = NEW.id")} END""",
     """CREATE TRIGGER publicity_search_publication_delete AFTER DELETE ON publicity_publication BEGIN
         DELETE FROM publicity_search WHERE rowid = OLD.id; END""",
@@ -49,7 +51,7 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS publicity_search",
 ]
 
-DOC_PG = "concat_ws(E'\\n', m.title, m.authors, o.name, u.name, p.url)"
+DOC_PG = "concat_ws(E'\\n', m.title, p.title, m.authors, o.name, u.name, p.url)"
 FROM_PG = FROM_SQLITE
 
 POSTGRES_FORWARD = [
@@ -69,7 +71,8 @@ POSTGRES_FORWARD = [
         FOR EACH ROW EXECUTE FUNCTION publicity_search_on_publication()""",
     """CREATE TRIGGER publicity_search_publication_update AFTER UPDATE ON publicity_publication FOR EACH ROW
         WHEN (OLD.manuscript_id IS DISTINCT FROM NEW.manuscript_id OR OLD.outlet_id IS DISTINCT FROM NEW.outlet_id
-              OR OLD.url IS DISTINCT FROM NEW.url OR OLD.id IS DISTINCT FROM NEW.id)
+              OR OLD.url IS DISTINCT FROM NEW.url OR OLD.title IS DISTINCT FROM NEW.title
+              OR OLD.id IS DISTINCT FROM NEW.id)
         EXECUTE FUNCTION publicity_search_on_publication()""",
     # Django's test flush empties tables with TRUNCATE, which fires no row trigger.
     """CREATE FUNCTION publicity_search_on_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN

@@ -15,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import title_key
 from publicity import roles
 from publicity.audit import audit_record
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
@@ -119,16 +120,17 @@ def publication_duplicates_map(*, publications: Sequence[Publication]) -> dict[i
         if reason not in entry.reasons:
             entry.reasons.append(reason)
 
-    identities = {(p.manuscript.unit_id, p.manuscript.title.strip(), p.outlet_id, p.published_on): p.pk
+    # "The same title" is the same after core.text.title_key, as everywhere titles are compared (DOMAIN §10).
+    identities = {(p.manuscript.unit_id, title_key(p.manuscript.title), p.outlet_id, p.published_on): p.pk
                   for p in publications}
     same = (Publication.objects.filter(manuscript__unit__in={k[0] for k in identities},
-                                       manuscript__title__in={k[1] for k in identities},
+                                       manuscript__title_key__in={k[1] for k in identities},
                                        outlet__in={k[2] for k in identities},
                                        published_on__in={k[3] for k in identities})
             .select_related(*related))
     by_identity: dict[tuple, list[Publication]] = {}
     for other in same:
-        key = (other.manuscript.unit_id, other.manuscript.title.strip(), other.outlet_id, other.published_on)
+        key = (other.manuscript.unit_id, other.manuscript.title_key, other.outlet_id, other.published_on)
         by_identity.setdefault(key, []).append(other)
     for key, pub_id in identities.items():
         for other in by_identity.get(key, []):
@@ -256,6 +258,14 @@ def publication_create(*, officer, publication_data: dict, manuscript_data: dict
     """
     unit = _officer_unit(officer)
     _check_year_open(publication_data.get("published_on"))
+    joined = False
+    if manuscript is None:
+        # One manuscript identity everywhere (DOMAIN §10): the unit's manuscript of the same title (as
+        # core.text.title_key compares them) — typed on this form before, or imported — gets this publication
+        # as a further one (一稿多投), so it is counted as one manuscript and paid once.
+        manuscript = (Manuscript.objects.filter(unit=unit, title_key=title_key(manuscript_data["title"]))
+                      .order_by(Case(When(ref="", then=0), default=1), "pk").first())
+        joined = manuscript is not None
     if manuscript is None:
         manuscript = Manuscript.objects.create(unit=unit, created_by=officer,
                                                **{k: manuscript_data[k] for k in MANUSCRIPT_FIELDS})
@@ -276,6 +286,7 @@ def publication_create(*, officer, publication_data: dict, manuscript_data: dict
                                                          **_snapshot(publication, PUBLICATION_FIELDS)})
     for upload in proofs:
         proof_file_add(publication=publication, upload=upload, uploaded_by=officer)
+    publication.joined_existing_manuscript = joined
     return publication
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.text import normalize_name
 from publicity import roles, services
 from publicity.filters import PublicationFilter, ReviewQueueFilter
 from publicity.forms import DuplicateCheckForm, EntryForm, PublicationForm, RejectForm
@@ -29,7 +30,6 @@ from publicity.models import (
 )
 from publicity.proofs import IMAGE_TYPES, INLINE_TYPES
 from publicity.roles import role_label, role_required, unit_of
-from publicity.text import normalize_name
 from publicity.years import year_from_request
 from scoring.services import assess_year
 
@@ -44,6 +44,8 @@ SUBMITTED = "已提交审核，审核结果会通知您。"
 UPDATED = "修改已保存。记录仍为“已退回”，改好后请点击“重新提交”。"
 FIX_ERRORS = "表单有{count}处需要修改，请看标红的提示。已填写的内容都保留着；附件需要重新选择。"
 DUPLICATE_HELD = "发现可能重复的记录，已保存为草稿、尚未提交。请在下方核对，确认不是重复后再提交。"
+JOINED_MANUSCRIPT = ("本单位已有同名稿件「{title}」，这条记录已登记为该稿件的又一次刊发（一稿多投）："
+                     "同一篇稿件只计奖一次，以刊发的最高等次为准。")
 APPROVED = "已审核通过：{title}"
 REJECTED = "已退回：{title}"
 BULK_DONE = "批量审核通过 {n} 条。"
@@ -140,6 +142,8 @@ def record_create(request):
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
+            if publication.joined_existing_manuscript:
+                messages.info(request, JOINED_MANUSCRIPT.format(title=publication.manuscript.title))
             return _after_save(request, publication, created=True)
     return _render_entry(request, "publicity/record_form.html", form, creating=True)
 

@@ -8,20 +8,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core.xlsx_writer import XlsxBook
 from publicity import deadlines, roles
 from publicity.audit import export_record
 from publicity.forms_reporting import ReportForm, RosterForm
 from publicity.models import OfficerRoster, PeriodReport, Unit
 from publicity.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
 from publicity.views_contrib import add_service_errors, private_file_response
-from publicity.xlsx import new_workbook, write_sheet, xlsx_response
 from publicity.years import year_from_request
 
 UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
 # DOMAIN §10: the article detail table (附件2), so a report's export can be imported like any other.
-DETAIL_HEADERS = ["单位", "标题", "作者", "媒体", "稿件类型", "版面", "字数", "发表日期", "专项", "链接", "审核状态"]
 
 
 def _own_unit(request) -> Unit:
@@ -89,19 +88,14 @@ def report_detail(request, pk):
 
 @roles.role_required(*SEE)
 def report_export(request, pk):
-    """The report's detail table (明细表) as .xlsx, in the columns of 附件2."""
+    """The report's detail table (明细表): the one detail table of 附件2 (exchange), with 审核状态."""
+    from exchange.services import articles_export
+
     report = get_object_or_404(PeriodReport.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    publications = report.publications.select_related("manuscript", "outlet").order_by("published_on", "id")
-    rows = [[report.unit.name, p.manuscript.title, p.manuscript.authors, p.outlet.name,
-             p.manuscript.get_kind_display(), p.placement_label, p.char_count, p.published_on,
-             p.manuscript.get_special_topic_display() if p.manuscript.special_topic else "", p.url,
-             p.get_status_display()] for p in publications]
-    workbook = new_workbook()
     title = f"{report.unit.name}{report.period.label}{report.get_period_kind_display()}稿件明细表"
-    write_sheet(workbook.create_sheet("稿件明细表"), DETAIL_HEADERS, rows, title=title)
-    export_record(actor=request.user, action="report_export", filename=f"{title}.xlsx", target=report,
-                  unit=report.unit, rows=len(rows), report=report.pk)
-    return xlsx_response(workbook, f"{title}.xlsx")
+    book = articles_export(publications=report.publications.all(), actor=request.user, title=title,
+                           action="report_export", target=report, unit=report.unit)
+    return book.response(f"{title}.xlsx")
 
 
 @roles.role_required(*SEE)
@@ -154,15 +148,15 @@ def compliance_export(request):
     today = timezone.localdate()
     year = year_from_request(request, default=today.year)
     table = compliance_table(year=year, today=today)
-    workbook = new_workbook()
+    workbook = XlsxBook()
     for kind, label in Unit.Kind.choices:
         rows = table[kind]
         if not rows:
             continue
         periods = [cell.period.label for cell in rows[0].cells]
-        write_sheet(workbook.create_sheet(label), ["单位", *periods, "信息宣传员名单"],
-                    [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
-                    title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
+        workbook.add_sheet(label, ["单位", *periods, "信息宣传员名单"],
+                           [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
+                           title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
     export_record(actor=request.user, action="compliance_export", filename=f"{year}年定期报送情况.xlsx",
                   target="publicity.periodreport", year=year)
-    return xlsx_response(workbook, f"{year}年定期报送情况.xlsx")
+    return workbook.response(f"{year}年定期报送情况.xlsx")

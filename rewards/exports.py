@@ -1,10 +1,10 @@
-"""Text tables and Excel workbooks of rewards and payout batches (Chinese headers, publicity/xlsx.py)."""
+"""Text tables and Excel workbooks of rewards and payout batches (Chinese headers, core/xlsx_writer.py)."""
 
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
-from publicity.xlsx import new_workbook, write_sheet
+from core.xlsx_writer import XlsxBook
 from rewards.rates import ZERO
 
 REWARD_HEADERS = ["序号", "单位", "标题", "最高等次媒体", "奖励金额（元）", "领取人及金额"]
@@ -45,17 +45,17 @@ def rewards_table(result) -> str:
 
 
 def rewards_workbook(result):
-    workbook = new_workbook()
+    workbook = XlsxBook()
     rows = [[i, m.unit, m.title, m.outlet, m.amount, _recipients_text(m)]
             for i, m in enumerate(result.manuscripts, start=1)]
     rows.append(["合计", "", f"{len(result.manuscripts)}篇", "", result.total, ""])
-    write_sheet(workbook.create_sheet("稿件奖励"), REWARD_HEADERS, rows, title=f"{result.year}年度宣传稿件奖励明细")
+    workbook.add_sheet("稿件奖励", REWARD_HEADERS, rows, title=f"{result.year}年度宣传稿件奖励明细")
     return workbook
 
 
 def payout_sheet(batch, lines, *, title: str | None = None):
     """The payout sheet (奖励发放表): one row per recipient and manuscript, a 签领 column to sign."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     rows, total = [], ZERO
     for i, line in enumerate(lines, start=1):
         rows.append([i, line.unit.name, line.recipient + ("（集体）" if line.is_collective else ""),
@@ -63,7 +63,7 @@ def payout_sheet(batch, lines, *, title: str | None = None):
                      line.amount_paid_before, line.amount, ""])
         total += line.amount
     rows.append(["合计", "", "", "", "", None, None, total, ""])
-    write_sheet(workbook.create_sheet("奖励发放表"), PAYOUT_HEADERS, rows,
+    workbook.add_sheet("奖励发放表", PAYOUT_HEADERS, rows,
                 title=title or f"{batch.year}年度宣传稿件奖励发放表（截至{batch.period_end:%Y年%m月%d日}）")
     _add_unit_sheet(workbook, batch, lines)
     return workbook
@@ -88,13 +88,13 @@ def _add_unit_sheet(workbook, batch, lines) -> None:
     rows = [[i, s["unit"].name, s["manuscripts"], s["recipients"], s["amount"], ""]
             for i, s in enumerate(unit_summaries(lines), start=1)]
     rows.append(["合计", "", None, None, sum((line.amount for line in lines), Decimal("0.00")), ""])
-    write_sheet(workbook.create_sheet("单位汇总"), UNIT_HEADERS, rows,
+    workbook.add_sheet("单位汇总", UNIT_HEADERS, rows,
                 title=f"{batch.year}年度宣传稿件奖励单位汇总（截至{batch.period_end:%Y年%m月%d日}）")
 
 
 def unit_summary_workbook(batch, lines):
     """Per-unit summaries: a totals sheet, then one sheet per unit with its recipients to sign."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     _add_unit_sheet(workbook, batch, lines)
     by_unit = defaultdict(list)
     for line in lines:
@@ -109,6 +109,6 @@ def unit_summary_workbook(batch, lines):
                  line.amount_due, line.amount_paid_before, line.amount, ""]
                 for i, line in enumerate(unit_lines, start=1)]
         rows.append(["合计", "", "", "", "", None, None, sum((x.amount for x in unit_lines), ZERO), ""])
-        write_sheet(workbook.create_sheet(name), PAYOUT_HEADERS, rows,
+        workbook.add_sheet(name, PAYOUT_HEADERS, rows,
                     title=f"{unit.name} {batch.year}年度宣传稿件奖励发放表")
     return workbook

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from publicity import roles
 from publicity.audit import export_record
-from publicity.xlsx import xlsx_response
 from rewards.exports import payout_sheet, unit_summary_workbook
 from rewards.forms import BatchConfirmForm, BatchOpenForm
 from rewards.models import PayoutBatch, PayoutLine, RateSheet
@@ -107,7 +106,7 @@ def batch_xlsx(request, pk):
     lines = list(payout_batch_lines(batch=batch, user=request.user))
     filename = f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.xlsx"
     export_record(actor=request.user, action="payout_export", filename=filename, target=batch, rows=len(lines))
-    return xlsx_response(payout_sheet(batch, lines), filename)
+    return payout_sheet(batch, lines).response(filename)
 
 
 @roles.role_required(*READERS)
@@ -117,7 +116,7 @@ def batch_units_xlsx(request, pk):
     filename = f"奖励单位汇总_{batch.year}_{batch.period_end:%m%d}.xlsx"
     export_record(actor=request.user, action="payout_units_export", filename=filename, target=batch,
                   rows=len(lines))
-    return xlsx_response(unit_summary_workbook(batch, lines), filename)
+    return unit_summary_workbook(batch, lines).response(filename)
 
 
 def _add_errors(form, exc: ValidationError) -> None:

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from publicity.xlsx import new_workbook, write_sheet
+from core.xlsx_writer import XlsxBook
 from scoring.services import KIND_LABELS
 
 
@@ -58,7 +58,7 @@ def statistics_workbook(*, year: int, results, title: str | None = None, previou
 
     With `previous` (unit id → last year's result) the bulletin's copy has last year's score beside this
     year's, and the change."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     for kind in dict.fromkeys(r.kind for r in results):
         group = [r for r in results if r.kind == kind]
         codes = list(dict.fromkeys(line.code for r in group for line in r.lines))
@@ -82,16 +82,16 @@ def statistics_workbook(*, year: int, results, title: str | None = None, previou
                 row += [old.shown_score, r.shown_score - old.shown_score] if old else [None, None]
             rows.append(row)
         kind_label = KIND_LABELS.get(kind, kind)
-        write_sheet(workbook.create_sheet(kind_label), headers, rows,
-                    title=title or f"{year}年度宣传工作考核统计表（{kind_label}）")
+        workbook.add_sheet(kind_label, headers, rows,
+                           title=title or f"{year}年度宣传工作考核统计表（{kind_label}）")
     if not workbook.sheetnames:
-        write_sheet(workbook.create_sheet("考核统计"), ["单位"], [], title=f"{year}年度无考核任务")
+        workbook.add_sheet("考核统计", ["单位"], [], title=f"{year}年度无考核任务")
     return workbook
 
 
 def periodic_workbook(report):
     """A monthly or quarterly 通报 as Excel: per kind, the period's figures and the progress to its end."""
-    workbook = new_workbook()
+    workbook = XlsxBook()
     for kind_label, rows in report.by_kind:
         codes = list(dict.fromkeys(line.code for row in rows for line in row.result.lines))
         labels = {line.code: line.label for row in rows for line in row.result.lines}
@@ -103,7 +103,7 @@ def periodic_workbook(report):
             table.append([row.result.rank, row.result.unit_name, row.submitted, row.approved, row.adoption_rate,
                           *[f"{by_code[c].have}/{by_code[c].count}" if c in by_code else None for c in codes],
                           row.result.missing, row.result.shown_score])
-        write_sheet(workbook.create_sheet(kind_label), headers, table, title=f"{report.title}（{kind_label}）")
+        workbook.add_sheet(kind_label, headers, table, title=f"{report.title}（{kind_label}）")
     if not workbook.sheetnames:
-        write_sheet(workbook.create_sheet("通报"), ["单位"], [], title=f"{report.title}：无考核任务")
+        workbook.add_sheet("通报", ["单位"], [], title=f"{report.title}：无考核任务")
     return workbook

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from publicity import roles
 from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
-from publicity.xlsx import xlsx_response
 from scoring import charts, pagecache, rules, services
 from scoring.exports import periodic_workbook, statistics_workbook
 from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
@@ -167,7 +166,7 @@ def bulletin_xlsx(request):
     filename = f"{year}年度宣传工作考核通报{suffix}.xlsx"
     export_record(actor=request.user, action="bulletin_export", filename=filename, target="scoring.yearclose",
                   rows=len(bulletin.results), year=year)
-    return xlsx_response(workbook, filename)
+    return workbook.response(filename)
 
 
 def _year_done(year, message, request):
@@ -272,4 +271,4 @@ def periodic_xlsx(request):
     _, report = _chosen_period(request)
     export_record(actor=request.user, action="periodic_export", filename=f"{report.title}.xlsx",
                   target="publicity.publication")
-    return xlsx_response(periodic_workbook(report), f"{report.title}.xlsx")
+    return periodic_workbook(report).response(f"{report.title}.xlsx")

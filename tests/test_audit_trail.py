@@ -7,16 +7,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity import deadlines, roles, services
 from publicity.contributions import contribution_publish, contribution_submit
-from publicity.exchange import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity.models import AuditEvent, Manuscript, PeriodReport, Status
 from publicity.reports import report_submit
 from rewards.models import RateSheet, RateTier
 from rewards.services import payout_batch_confirm, payout_batch_open
 from scoring.services import year_close, year_reopen
 from tests.admin_forms import admin_change_data
-from tests.publicity.excel_files import xlsx_bytes
+from tests.exchange.excel_files import xlsx_bytes
 from tests.publicity.helpers import png
 
 pytestmark = pytest.mark.django_db

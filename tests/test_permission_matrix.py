@@ -104,6 +104,16 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "admin:publicity_quota_import": (REVIEWERS, REVIEWERS),
     "admin:publicity_quota_statistics": (REVIEWERS, None),
     "admin:publicity_quota_template": (REVIEWERS, None),
+    "admin:publicity_quota_export": (REVIEWERS, None),
+    "admin:publicity_publication_process_import": (NOBODY_, REVIEWERS),  # the confirmation step: POST only
+    "admin:publicity_quota_process_import": (NOBODY_, REVIEWERS),
+    # exports of what a reference-data list shows (django-import-export, exchange/admin.py)
+    "admin:publicity_unit_export": (REVIEWERS, None),
+    "admin:publicity_outlet_export": (REVIEWERS, None),
+    "admin:publicity_outletalias_export": (REVIEWERS, None),
+    "admin:publicity_auditevent_export": (REVIEWERS, None),
+    "admin:rewards_ratesheet_export": (REVIEWERS, None),
+    "admin:rewards_payoutline_export": (REVIEWERS, None),
     # rewards (the world's batch is a draft: officers and heads see confirmed batches only)
     "rewards:batches": (LOGGED_IN, None),
     "rewards:batch_open": (NOBODY_, REVIEWERS),

@@ -220,6 +220,8 @@ def test_every_admin_page_satisfies_its_policy(client, superuser, make_publicati
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
+        if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+            continue  # an export link downloads the list at once: a file, not a page
         assert policy_violations(response) == [], page
 
 

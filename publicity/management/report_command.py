@@ -6,8 +6,6 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publicity.xlsx import workbook_bytes
-
 FORMATS = ("json", "table", "xlsx")
 
 
@@ -23,7 +21,7 @@ class ReportCommand(BaseCommand):
              table: Callable[[], str], written: str) -> None:
         """Print or write the chosen form; only that form is built. `written` describes an xlsx file on stderr."""
         if format == "xlsx":
-            payload = workbook_bytes(workbook())
+            payload = workbook().to_bytes()
             if output:
                 self._write(output, payload)
                 self.stderr.write(f"已写入 {output}（{written}）")

@@ -52,7 +52,7 @@ def test_every_outlet_of_the_notice_is_there_with_level_and_class(names, level, 
     ("陕西省人力资源和社会保障厅网站", "陕西省人社厅网站"),
 ])
 def test_outlets_are_found_by_the_names_clerks_type(typed, outlet):
-    from publicity.text import normalize_name
+    from core.text import normalize_name
 
     assert Outlet.objects.lookup_table()[normalize_name(typed)].name == outlet
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from core.text import normalize_name
 from publicity.models import AuditEvent, Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
-from publicity.text import normalize_name
 
 pytestmark = pytest.mark.django_db
 

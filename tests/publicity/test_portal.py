@@ -152,15 +152,25 @@ def test_an_approved_record_is_read_only_to_its_officer(officer_client, rita):
     assert "已审核通过的记录不能修改" in detail and reverse("portal:record_edit", args=[publication.pk]) not in detail
 
 
-def test_a_likely_duplicate_is_flagged_before_it_is_submitted(officer_client, make_publication, hanbin):
-    make_publication(hanbin, title="汉滨区高校毕业生就业见习工作取得明显成效", status=Status.APPROVED)
-    response = post_entry(officer_client, submit="1")
+def test_a_likely_duplicate_is_flagged_before_it_is_submitted(officer_client, make_publication, hanyin):
+    make_publication(hanyin, title="别的单位的稿件", url="http://www.akdaily.cn/a/1.html", status=Status.APPROVED)
+    response = post_entry(officer_client, submit="1", url="http://www.akdaily.cn/a/1.html")
     publication = Publication.objects.exclude(status=Status.APPROVED).get()
     assert publication.status == Status.DRAFT
     detail = officer_client.get(response.url).content.decode()
     assert "可能重复" in detail and "我已核对，不是重复记录" in detail
     officer_client.post(reverse("portal:record_submit", args=[publication.pk]), {"duplicates_confirmed": "1"})
     assert Publication.objects.get(pk=publication.pk).status == Status.SUBMITTED
+
+
+def test_the_same_article_typed_again_keeps_the_form_and_says_it_is_recorded(officer_client, make_publication,
+                                                                            hanbin):
+    make_publication(hanbin, title="汉滨区高校毕业生就业见习工作取得明显成效", status=Status.APPROVED)
+    response = post_entry(officer_client, submit="1")
+    assert response.status_code == 200
+    assert "已登记过同一媒体、同一发表日期" in response.content.decode()
+    assert response.context["form"]["title"].value() == "汉滨区高校毕业生就业见习工作取得明显成效"
+    assert Publication.objects.count() == 1
 
 
 def test_the_record_page_shows_every_status_change(officer_client, rita):

@@ -100,6 +100,8 @@ def test_the_index_follows_every_change(rita, records, hanbin):
 
     Publication.objects.filter(pk=spring.pk).update(url="http://example.org/changed-link")
     assert titles(publication_search(user=rita, query="changed-link")) == {"汉滨区举办就业援助月活动"}
+    Publication.objects.filter(pk=spring.pk).update(title="转载时改过的标题：援助月见闻")  # 刊发标题
+    assert titles(publication_search(user=rita, query="援助月见闻")) == {"汉滨区举办就业援助月活动"}
     Publication.objects.filter(pk=spring.pk).update(status=Status.APPROVED)  # other columns leave it alone
 
     outlet = Outlet.objects.get(name="安康电视台")

@@ -188,15 +188,30 @@ def test_bulk_approve_queries_stay_per_item_bounded(alice, rita, django_assert_m
             services.publication_bulk_approve(publications=batch, reviewer=rita)
 
 
-def test_a_likely_duplicate_stops_the_submission_until_confirmed(alice, make_publication, hanbin):
+def test_the_same_article_typed_again_in_the_unit_is_refused_not_recorded_twice(alice, make_publication, hanbin):
+    # DOMAIN §10: the same unit, title (compared by core.text.title_key), outlet and date is one publication.
     make_publication(hanbin, title="汉滨区扎实推进新农保试点", status=Status.APPROVED)
-    publication = create(alice)
+    with pytest.raises(services.WorkflowError, match="已登记过同一媒体、同一发表日期"):
+        create(alice, title="汉滨区 扎实推进新农保试点")
+    assert Publication.objects.count() == 1
+
+
+def test_a_likely_duplicate_stops_the_submission_until_confirmed(alice, make_publication, hanyin):
+    make_publication(hanyin, title="汉阴县也推进新农保试点", url="http://www.akdaily.cn/a/9.html")
+    publication = create(alice, url="http://www.akdaily.cn/a/9.html")
     with pytest.raises(services.PossibleDuplicate) as caught:
         services.publication_submit(publication=publication, officer=alice)
-    assert caught.value.duplicates[0].reasons == [services.SAME_IDENTITY]
+    assert caught.value.duplicates[0].reasons == [services.SAME_URL]
     assert Publication.objects.get(pk=publication.pk).status == Status.DRAFT
     services.publication_submit(publication=publication, officer=alice, duplicates_confirmed=True)
     assert Publication.objects.get(pk=publication.pk).status == Status.SUBMITTED
+
+
+def test_the_same_title_typed_for_another_outlet_is_a_further_publication_of_the_one_manuscript(alice, hanbin):
+    first = create(alice, title="就业：新政（解读）")
+    second = create(alice, title="就业:新政(解读)", outlet=Outlet.objects.get(name="陕西日报"))
+    assert second.manuscript_id == first.manuscript_id and second.joined_existing_manuscript
+    assert first.manuscript.publications.count() == 2
 
 
 def test_the_same_url_in_another_unit_is_a_likely_duplicate(alice, make_publication, hanyin):

@@ -89,8 +89,10 @@ def test_the_detail_table_exports_the_reported_publications(client, alice, rita,
     response = client.get(reverse("reporting:report_export", args=[report.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
-    assert rows[1][:4] == ("单位", "标题", "作者", "媒体")
-    assert rows[2][:4] == ("汉滨区", "汉滨区稿件", "王明", "安康日报")
+    # The one detail table of 附件2 (issue 13): its columns, 稿件编号 included, and 审核状态 for the unapproved.
+    from exchange.resources import ARTICLE_HEADERS
+    assert rows[0] == (*ARTICLE_HEADERS, "审核状态")
+    assert rows[1][:4] == ("汉滨区", "汉滨区稿件", "王明", "安康日报") and rows[1][-1] == "待审核"
 
 
 def test_the_roster_form_files_and_corrects_the_officer(client, alice, on_day):

@@ -5,15 +5,15 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity import services
 from publicity.contributions import contribution_publish, contribution_submit
-from publicity.exchange import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity.models import AuditEvent, Outlet, Publication, Quota, Status
 from rewards.models import HeadlineRate, RateSheet, RateTier
 from scoring.models import AssessmentPolicy, YearClose
 from scoring.services import YEAR_LOCKED, assessment_policy_save, year_lock_check, year_reopen
 from tests.admin_forms import admin_change_data
-from tests.publicity.excel_files import xlsx_bytes
+from tests.exchange.excel_files import xlsx_bytes
 from tests.publicity.helpers import png
 
 pytestmark = pytest.mark.django_db

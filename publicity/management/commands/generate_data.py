@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.text import title_key
 from publicity.models import Manuscript, Outlet, Publication, Quota, QuotaLine, Status, Unit
 
 BATCH = 5000
@@ -106,8 +107,9 @@ class Command(BaseCommand):
                 topic = ""
                 if unit.kind == "affiliated":
                     topic = rng.choices(["", "shuangchuang", "discipline"], weights=[80, 10, 10])[0]
+                title = f"{unit.name}{rng.choice(ACTIONS)}{rng.choice(SUBJECTS)}"
                 manuscripts.append(Manuscript(
-                    unit=unit, title=f"{unit.name}{rng.choice(ACTIONS)}{rng.choice(SUBJECTS)}",
+                    unit=unit, title=title, title_key=title_key(title),
                     authors=_authors(rng),
                     kind=rng.choices(kinds, weights=kind_w)[0], special_topic=topic,
                 ))

@@ -1,0 +1,139 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from exchange.services import ARTICLE_HEADERS
+from publicity.models import Publication, Quota, Status
+from tests.exchange.excel_files import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/publicity/publication/import/"
+CONFIRM_URL = "/admin/publicity/publication/process_import/"
+
+
+@pytest.fixture
+def upload_dir(settings):
+    """Uploads awaiting confirmation wait in the private storage (never served), under imports/."""
+    from pathlib import Path
+
+    from django.core.files.storage import storages
+
+    return Path(storages["private"].location) / "imports"
+
+
+def upload(content: bytes, name="明细表.xlsx"):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def preview(client, content, url=IMPORT_URL, **data):
+    return client.post(url, {"import_file": upload(content), "format": "0", "resource": "0", **data})
+
+
+def confirm(client, response, url=CONFIRM_URL):
+    form = response.context["confirm_form"]
+    return client.post(url, {name: form[name].value() for name in form.fields})
+
+
+def detail(*rows):
+    return xlsx_bytes([["2011年度明细表"], list(ARTICLE_HEADERS), *rows])
+
+
+def good_row(title="招聘会", date="2011-05-03"):
+    return ["汉滨区", title, "张三", "《安康日报》", "新闻", "第2版", "800", date, "", "", ""]
+
+
+def test_a_reviewer_uploads_previews_every_row_and_confirms(client, rita, upload_dir):
+    client.force_login(rita)
+    response = preview(client, detail(good_row("甲"), good_row("乙")))
+    assert response.status_code == 200
+    report = response.context["result"].report
+    assert report.ok and [row.action for row in report.rows] == ["新增", "新增"]
+    assert "确认导入" in response.content.decode()
+    assert Publication.objects.count() == 0
+    assert len(list(upload_dir.iterdir())) == 1  # waiting for the confirmation, in the private storage
+    response = confirm(client, response)
+    assert response.status_code == 302
+    assert Publication.objects.filter(status=Status.APPROVED).count() == 2
+    assert list(upload_dir.iterdir()) == []  # the confirmed upload is removed
+
+
+def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_confirmed(client, rita):
+    client.force_login(rita)
+    response = preview(client, detail(good_row(), good_row("乙", date="五月")))
+    page = response.content.decode()
+    assert "未导入任何数据" in page and "发表日期：无法识别的日期" in page
+    assert "确认导入" not in page and "confirm_form" not in response.context
+    assert [(bool(row.errors), row.action) for row in response.context["result"].report.rows] == [
+        (False, "无误"), (True, "有错误")]
+
+
+def test_a_stale_or_forged_token_imports_nothing(client, rita):
+    client.force_login(rita)
+    for name in ("../../etc/passwd", "0123456789abcdef0123456789abcdef", "db.sqlite3"):
+        response = client.post(CONFIRM_URL, {"import_file_name": name, "original_file_name": "a.xlsx", "format": "0",
+                                             "resource": "0"})
+        assert response.status_code == 302 and Publication.objects.count() == 0
+    assert "上传的文件已失效" in client.get(IMPORT_URL).content.decode()
+
+
+def test_only_reviewers_may_import(client, alice):
+    alice.is_staff = True
+    alice.save()
+    client.force_login(alice)
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_the_export_holds_exactly_what_the_filtered_list_shows(client, rita, hanbin, hanyin, make_publication):
+    make_publication(hanbin, title="汉滨甲")
+    make_publication(hanbin, title="汉滨乙", status=Status.SUBMITTED)
+    make_publication(hanyin, title="汉阴甲")
+    client.force_login(rita)
+    query = f"?manuscript__unit__id__exact={hanbin.pk}&status__exact=approved"
+    listed = client.get("/admin/publicity/publication/" + query).context["cl"].queryset
+    response = client.get("/admin/publicity/publication/export/" + query)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [p.manuscript.title for p in listed] == ["汉滨甲"]
+
+
+def test_an_officers_export_holds_only_the_own_unit(client, alice, hanbin, hanyin, make_publication):
+    alice.is_staff = True
+    alice.save()
+    make_publication(hanbin, title="汉滨甲")
+    make_publication(hanyin, title="汉阴甲")
+    client.force_login(alice)
+    response = client.get("/admin/publicity/publication/export/")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == ["汉滨甲"]
+
+
+def test_the_change_lists_offer_import_export_and_templates(client, rita):
+    client.force_login(rita)
+    page = client.get("/admin/publicity/publication/?status__exact=approved").content.decode()
+    assert "/admin/publicity/publication/export/?status__exact=approved" in page
+    assert "导入明细表" in page and "下载空白明细表" in page
+    page = client.get("/admin/publicity/quota/?year=2011").content.decode()
+    assert "/admin/publicity/quota/statistics/?year=2011" in page and "导入任务分解表" in page
+
+
+def test_templates_and_statistics_download_as_excel(client, rita):
+    client.force_login(rita)
+    for url in ("/admin/publicity/publication/template/", "/admin/publicity/quota/template/",
+                "/admin/publicity/quota/statistics/?year=2011"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats"), url
+        load_workbook(io.BytesIO(response.content))
+
+
+def test_a_reviewer_imports_the_allocation_table_for_a_year(client, rita):
+    client.force_login(rita)
+    content = xlsx_bytes([["单位", "单位类型", "市级及以上媒体新闻稿件", "专题调研文章"], ["汉滨区", "县区", 41, 4]])
+    response = preview(client, content, "/admin/publicity/quota/import/", year="2014")
+    assert response.context["result"].report.ok
+    response = confirm(client, response, "/admin/publicity/quota/process_import/")
+    assert response.status_code == 302
+    assert dict(Quota.objects.filter(year=2014).values_list("line__code", "count")) == {"L_MUN_UP": 41, "L_RES": 4}
