@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class PublicityConfig(AppConfig):
@@ -8,9 +8,10 @@ class PublicityConfig(AppConfig):
 
     def ready(self):
         from publicity.roles import ensure_groups
-        from publicity.search_sql import ensure_after_migrate
+        from publicity.search_sql import drop_before_migrate, ensure_after_migrate
 
         # Groups need the permissions that only exist after migrate has run.
         post_migrate.connect(ensure_groups, dispatch_uid="publicity.ensure_groups")
-        # SQLite drops a table's triggers when a migration rebuilds it: the search index checks itself.
+        # SQLite cannot rebuild a table that the search index's triggers name: they step aside during migrations.
+        pre_migrate.connect(drop_before_migrate, sender=self, dispatch_uid="publicity.search_index_off")
         post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="publicity.search_index")

@@ -8,9 +8,11 @@ imports, bulk_create in commands, the admin, raw SQL) keeps it current:
 - SQLite: an FTS5 table with the trigram tokenizer (rowid = publication id);
 - PostgreSQL: a plain table with a pg_trgm GIN index (publication_id, doc).
 
-Migration 0006 installs it; `ensure` runs after every migrate, because SQLite loses a table's triggers when a
-later migration rebuilds that table (Django's way of altering a column there): missing triggers are put back
-and the index is rebuilt. publicity/search.py is the only reader.
+Migration 0007 installs it. On SQLite, Django alters a column by rebuilding the table (create a copy, drop the
+old one, rename the copy), and a trigger that names the dropped table makes the rename fail; the rebuilt table
+would also lose its own triggers. So before a migrate that has migrations to apply, `drop_triggers` takes the
+SQLite triggers away, and after every migrate `ensure` puts missing triggers back and rebuilds the index (tests
+in tests/publicity/test_search.py). publicity/search.py is the only reader.
 """
 
 DOC_SQLITE = ("m.title || char(10) || p.title || char(10) || m.authors || char(10) || o.name || char(10) || u.name"
@@ -166,6 +168,22 @@ def ensure(connection) -> bool:
     uninstall(connection)
     install(connection)
     return True
+
+
+def drop_triggers(connection) -> None:
+    """SQLite only: the triggers go, the index table stays (ensure() rebuilds it after the migrations)."""
+    if connection.vendor != "sqlite" or not table_present(connection):
+        return
+    with connection.cursor() as cursor:
+        for name in TRIGGERS["sqlite"]:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def drop_before_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    from django.db import connections
+
+    if plan:
+        drop_triggers(connections[using])
 
 
 def ensure_after_migrate(sender, using="default", **kwargs) -> None:

@@ -184,3 +184,24 @@ def test_the_search_page_needs_few_queries(client, rita, records, make_publicati
     with django_assert_max_num_queries(12):
         response = client.get(reverse("search"), {"q": "春风行动"})
     assert "找到 22 条" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite rebuilds a table to alter it")
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_rebuilds_a_table_keeps_the_index(reference_data, make_publication):
+    """Django alters a column on SQLite by rebuilding the table (left in place, the triggers that name the table
+    make the rename fail: "error in trigger publicity_search_publication_insert: no such table"); the triggers
+    step aside during migrations and come back after them."""
+    from publicity.models import Manuscript
+
+    rita_user = __import__("tests.conftest", fromlist=["make_user"]).make_user(
+        "rita", "审核员", "政策法规与信息化管理科")
+    make_publication(Unit.objects.get(name="汉滨区"), title="改表之前录入的春风行动稿件")
+    search_sql.drop_before_migrate(sender=None, plan=[("a migration", False)])
+    with connection.schema_editor() as editor:
+        editor._remake_table(Manuscript)
+    search_sql.ensure_after_migrate(sender=None)
+    assert set(search_sql.TRIGGERS["sqlite"]) <= search_sql.triggers_present(connection)
+    make_publication(Unit.objects.get(name="汉阴县"), title="改表之后录入的春风行动稿件")
+    assert titles(publication_search(user=rita_user, query="春风行动")) == {"改表之前录入的春风行动稿件",
+                                                                        "改表之后录入的春风行动稿件"}
