@@ -294,3 +294,18 @@ def test_only_an_administrator_hands_a_unit_over(client, rita, alice, hanbin):
     assert response.status_code == 403
     alice.refresh_from_db()
     assert alice.is_active
+
+
+def test_the_new_pages_keep_the_strict_policy(client, superuser, alice, hanbin):
+    from tests.test_security import policy_violations
+
+    pages = ["/password/reset/", "/password/reset/sent/", "/password/reset/MQ/wrong/", "/password/reset/complete/"]
+    for page in pages:
+        assert policy_violations(client.get(page, follow=True)) == [], page
+    client.force_login(superuser)
+    for page in ["/password/change/", "/password/change/done/", "/search/?q=春风行动",
+                 reverse("admin:auth_user_reset_link", args=[alice.pk]),
+                 reverse("admin:publicity_unit_handover", args=[hanbin.pk]),
+                 "/scoring/dashboard/?compare=1", f"/scoring/unit/2011/{hanbin.pk}/"]:
+        response = client.get(page)
+        assert response.status_code == 200 and policy_violations(response) == [], page
