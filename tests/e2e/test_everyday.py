@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.a11y import axe_violations, describe
 from tests.e2e.conftest import OVERFLOW_SCRIPT, WIDTHS, wait_for_width
@@ -184,7 +185,9 @@ def test_a_reviewer_finds_a_record_from_the_header(everyday_world, browser, live
     login("rita", "pw-rita")
     box = browser.find_element(By.ID, "site-search-q")
     box.send_keys("春风行动招聘会报道1")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".site-search button"))
+    browser.find_element(By.CSS_SELECTOR, ".site-search button").click()
+    WebDriverWait(browser, 10).until(lambda b: "/search/" in b.current_url
+                                     and b.find_elements(By.CSS_SELECTOR, "table.search-results tbody tr"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table.search-results tbody tr")
     assert {row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text for row in rows} == {"汉滨区", "汉阴县"}
     assert all("已退回" in row.text and "2011" in row.text and "陕西日报" in row.text for row in rows)

@@ -76,8 +76,20 @@ def test_short_words_of_a_reviewer_are_looked_up_in_one_year(rita, records):
 
 def test_short_words_of_an_officer_search_the_whole_unit_history(alice, records):
     found = publication_search(user=alice, query="欧阳", default_year=2011)
-    assert titles(found) == {"城乡居民养老保险扩面工作综述"} and found.year is None
-    assert "本单位" in found.note
+    assert titles(found) == {"城乡居民养老保险扩面工作综述"} and found.year is None and found.note == ""
+
+
+@pytest.mark.parametrize("year", [None, 2012])
+def test_a_reviewer_s_common_word_walks_the_records_newest_first(rita, records, make_publication, hanbin,
+                                                                 monkeypatch, year):
+    """Above FEW_MATCHES the records are walked along the date index; the results are the same."""
+    from publicity import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)
+    found = publication_search(user=rita, query="春风行动", year=year)
+    expected = {"汉阴县春风行动送岗位下乡"} | (set() if year else {"汉滨区举办春风行动专场招聘会"})
+    assert titles(found) == expected
+    assert next(p.manuscript.title for p in search.search_page(found, 1)) == "汉阴县春风行动送岗位下乡"
 
 
 @pytest.mark.parametrize("query", ['"', '春风"行动', "100%", "a_b", "\\", "'; DROP TABLE x; --", "*", "NEAR(a b)",
