@@ -1,12 +1,13 @@
 """Benchmark: importing a 10,000-row detail table (附件2), ours vs a default django-import-export resource.
 
-    .venv/bin/python bench/import_bench.py [--rows 10000] [--keep DB.sqlite3]
+    .venv/bin/python bench/import_bench.py [--rows 10000] [--keep DB.sqlite3] [--no-baseline]
 
 Runs against a fresh SQLite database in a temporary folder (or DATABASE_URL if set: the script then
 writes into that database, so point it at a throwaway one). It prints wall-clock times and query
 counts. Not a test: the figures depend on the machine; README.md ("Excel exchange") records them.
 
-- ours:     `publicity.exchange.articles_import` on a dirty .xlsx (title row, dates in every §10 form,
+- ours:     `exchange.services.articles_import` (the ArticleResource through django-import-export's
+            `import_data`, bulk mode) on a dirty .xlsx (title row, dates in every §10 form,
             text in the shared-string table as Excel and WPS write it,
             outlets in 《》 or by alias, numbers as text): parses, validates every row, groups
             manuscripts, creates manuscripts and approved publications. Then the same file again
@@ -49,8 +50,8 @@ def setup(db_path: Path | None) -> None:
 
 def dirty_detail_table(rows: int) -> bytes:
     from openpyxl import Workbook
-    from publicity.exchange import ARTICLE_HEADERS
 
+    from exchange.resources import ARTICLE_HEADERS
     from publicity.models import Outlet, Unit
 
     units = list(Unit.objects.values_list("name", flat=True))
@@ -159,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="SQLite file to use (default: a temporary one)")
+    parser.add_argument("--no-baseline", action="store_true", help="ours only (the 50,000-row run)")
     args = parser.parse_args()
     setup(args.keep)
 
@@ -166,8 +168,9 @@ def main() -> None:
 
     import tablib
     from import_export import resources
-    from publicity.exchange import articles_import
 
+    from exchange.resources import ArticleResource
+    from exchange.services import articles_import
     from publicity.models import Publication
 
     class PublicationResource(resources.ModelResource):
@@ -178,13 +181,8 @@ def main() -> None:
           f"{platform.machine()} · {os.cpu_count()} CPUs · {datetime.date.today()}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     content = dirty_detail_table(args.rows)
-    from publicity.exchange import ARTICLE_HEADERS, ARTICLE_REQUIRED
-
-    from publicity import excel
-
-    measure("ours: reading the .xlsx alone (openpyxl, read-only)",
-            lambda: excel.read_table(content, filename="bench.xlsx", headers=ARTICLE_HEADERS,
-                                     required=ARTICLE_REQUIRED))
+    measure("ours: reading the .xlsx into a clean dataset (calamine)",
+            lambda: ArticleResource().import_format()(filename="bench.xlsx").create_dataset(content))
     measure("ours: dry run (read + validate + plan)",
             lambda: articles_import(actor=None, file=content, filename="bench.xlsx", dry_run=True))
     ours, ours_queries, result = measure("ours: articles_import (dirty .xlsx)",
@@ -193,6 +191,9 @@ def main() -> None:
     _seconds, _queries, result = measure("ours: the same file again (nothing changes)",
                                          lambda: articles_import(actor=None, file=content, filename="bench.xlsx"))
     assert result.unchanged == args.rows, result.summary()
+    if args.no_baseline:
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return
 
     clean = baseline_file()
 

@@ -18,13 +18,15 @@ Sections (each can be skipped with --skip NAME):
 - load:       throughput against gunicorn on 127.0.0.1 (the `bench` extra), --load-seconds per page,
               --threads client threads. Skipped when gunicorn is not installed.
 - exports:    statistics export of the year and detail export of 50,000 rows (time).
-- import:     bench/import_bench.py (10,000 rows, ours vs a default django-import-export resource),
-              in a subprocess on a throwaway database.
+- import:     bench/import_bench.py: 10,000 rows, ours vs a default django-import-export resource, then
+              50,000 rows (ours), each in a subprocess on a throwaway SQLite database.
 - search:     the header's search box (issue 15) through publicity.search for a leader (every unit and year)
               and an officer (own unit): the substring index (SQLite FTS5 trigram / PostgreSQL pg_trgm) vs a
               plain icontains scan of the same fields, first page and count, as the results page asks.
 - memory:     peak memory (VmHWM, the peak resident set) of a 50,000-row detail import and of a 50,000-row detail
               export, each in its own subprocess.
+- documents:  (issue 18) the bulletin as a page and as the red-header PDF (WeasyPrint), the API's assessment
+              JSON against the same two calls made directly (what the `assess` command runs), the API bulletin.
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ START_YEAR = 2011
 EXPORT_ROWS = 50_000
 TARGETS = {
     "assess_vs_floor": 2.0, "assess_vs_naive": 20.0, "dashboard_queries": 15, "dashboard_ms": 150,
-    "officer_queries": 10, "import_ratio": 5.0, "export_s": 10.0, "memory_mb": 500, "search_ms": 200,
+    "officer_queries": 10, "import_ratio": 5.0, "export_s": 3.0, "import_50k_s": 5.0, "memory_mb": 500,
+    "search_ms": 200,
 }
 
+SECTIONS = ["assess", "pages", "load", "exports", "import", "memory", "documents", "search"]
 rows_out: list[tuple[str, str, str]] = []  # (measure, figure, target/verdict)
 
 
@@ -335,6 +339,45 @@ def bench_pages(year: int, repeat: int) -> None:
         report(f"page: {label}", f"{seconds * 1000:.0f} ms · {queries} queries", note)
 
 
+def bench_documents(year: int, repeat: int) -> None:
+    """What a PDF costs over its page, and what the API's HTTP and JSON layer costs over the service."""
+    from django.test import Client
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from api.tokens import api_token_create, api_token_revoke
+    from core.pdf import pdf_unavailable_reason
+    from scoring.services import assess_year, assessment_json
+
+    leader, _ = bench_users()
+    client = Client()
+    client.force_login(leader)
+    token, key = api_token_create(user=leader, scope="person", name="bench", actor=None)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    bulletin, pdf = reverse("scoring:bulletin"), reverse("scoring:bulletin_pdf")
+    measures = [
+        ("bulletin page (HTML), open year", lambda: client.get(f"{bulletin}?year={year}"), repeat),
+        ("bulletin PDF (red header), open year", lambda: client.get(f"{pdf}?year={year}&number=1"), min(repeat, 3)),
+        ("bulletin PDF, closed year", lambda: client.get(f"{pdf}?year={year - 1}&number=1"), min(repeat, 3)),
+        ("assess_year + assessment_json (the assess command's code)",
+         lambda: assessment_json(year=year, results=assess_year(year=year)), repeat),
+        ("API /api/v1/assessment/ (token, JSON), open year",
+         lambda: api.get(reverse("api:assessment"), {"year": year}), repeat),
+        ("API /api/v1/bulletin/, closed year", lambda: api.get(reverse("api:bulletin"), {"year": year - 1}), repeat),
+    ]
+    reason = pdf_unavailable_reason()
+    for label, run, times in measures:
+        if "PDF" in label and reason:
+            report(f"documents: {label}", "skipped", reason)
+            continue
+        seconds, result = timed(run, times)
+        size = f" · {len(result.content) // 1024} KB" if hasattr(result, "content") else ""
+        queries, _ = queries_of(run)
+        report(f"documents: {label}", f"{seconds * 1000:.0f} ms · {queries} queries{size}")
+    api_token_revoke(token=token, actor=None)
+
+
 # --- Throughput ----------------------------------------------------------------------------------
 
 
@@ -426,34 +469,45 @@ def export_queryset(rows: int):
 
 
 def bench_exports(year: int) -> None:
-    from publicity.exchange import articles_export, statistics_export
-    from publicity.xlsx import workbook_bytes
+    from exchange.services import articles_export, statistics_export
 
     started = time.perf_counter()
-    workbook_bytes(statistics_export(year=year, actor=None))
+    statistics_export(year=year, actor=None).to_bytes()
     report(f"statistics export {year}", f"{time.perf_counter() - started:.2f} s")
     queryset = export_queryset(EXPORT_ROWS)
     count = queryset.count()
     started = time.perf_counter()
-    content = workbook_bytes(articles_export(publications=queryset, actor=None))
+    content = articles_export(publications=queryset, actor=None).to_bytes()
     seconds = time.perf_counter() - started
     report(f"detail export, {count:,} rows", f"{seconds:.2f} s · {len(content) / 1e6:.1f} MB",
-           verdict(seconds <= TARGETS["export_s"], "≤ 10 s"))
+           verdict(seconds <= TARGETS["export_s"], "≤ 3 s"))
+
+
+def _import_bench(rows: int, *extra: str) -> dict[str, float]:
+    output = subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py"), "--rows", str(rows), *extra],
+                            cwd=ROOT, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+                            capture_output=True, text=True, check=True).stdout
+    times = {}
+    for line in output.splitlines():
+        if line.startswith("ours: articles_import"):
+            times["ours"] = float(line.split()[-4])
+        elif line.startswith("ours: the same file again"):
+            times["again"] = float(line.split()[-4])
+        elif line.startswith("django-import-export default"):
+            times["base"] = float(line.split()[-4])
+    return times
 
 
 def bench_import() -> None:
-    output = subprocess.run([sys.executable, str(ROOT / "bench" / "import_bench.py"), "--rows", "10000"],
-                            cwd=ROOT, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-                            capture_output=True, text=True, check=True).stdout
-    ours = base = None
-    for line in output.splitlines():
-        if line.startswith("ours: articles_import"):
-            ours = float(line.split()[-4])
-        elif line.startswith("django-import-export default"):
-            base = float(line.split()[-4])
-    report("import 10,000 rows: ours (articles_import)", f"{ours:.2f} s")
+    times = _import_bench(10_000)
+    ours, base = times["ours"], times["base"]
+    report("import 10,000 rows: ours (ArticleResource, bulk)", f"{ours:.2f} s")
     report("  default django-import-export ModelResource", f"{base:.2f} s",
            verdict(base / ours >= TARGETS["import_ratio"], f"ours ≥ 5× faster: {base / ours:.1f}×"))
+    times = _import_bench(EXPORT_ROWS, "--no-baseline")
+    report("import 50,000 rows: ours, new records", f"{times['ours']:.2f} s",
+           verdict(times["ours"] <= TARGETS["import_50k_s"], "≤ 5 s"))
+    report("import 50,000 rows: ours, the same file again", f"{times['again']:.2f} s")
 
 
 def bench_memory() -> None:
@@ -488,13 +542,12 @@ def child(what: str, table: Path) -> None:
     """Run in a subprocess: one 50,000-row export or import; print start RSS, peak RSS, seconds."""
     if what == "export":
         django_setup()
-        from publicity.exchange import articles_export
-        from publicity.xlsx import workbook_bytes
+        from exchange.services import articles_export
 
         queryset = export_queryset(EXPORT_ROWS)
         before = rss_mb()
         started = time.perf_counter()
-        workbook_bytes(articles_export(publications=queryset, actor=None))
+        articles_export(publications=queryset, actor=None).to_bytes()
     else:
         # A throwaway database: the import writes 50,000 publications.
         folder = Path(tempfile.mkdtemp(prefix="bench-memory-"))
@@ -512,7 +565,7 @@ def child(what: str, table: Path) -> None:
             return
         content = table.read_bytes()
         before = rss_mb()
-        from publicity.exchange import articles_import
+        from exchange.services import articles_import
 
         started = time.perf_counter()
         result = articles_import(actor=None, file=content, filename="bench.xlsx")
@@ -546,16 +599,13 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["assess", "pages", "load", "exports", "import", "memory", "search"])
-    parser.add_argument("--only", action="append", default=[],
-                        choices=["assess", "pages", "load", "exports", "import", "memory", "search"],
-                        help="run only these sections")
+                        choices=SECTIONS)
+    parser.add_argument("--only", action="append", default=[], choices=SECTIONS, help="run only these sections")
     parser.add_argument("--child", choices=["export", "import", "table"], help=argparse.SUPPRESS)
     parser.add_argument("table", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only:
-        args.skip = [name for name in ("assess", "pages", "load", "exports", "import", "memory", "search")
-                     if name not in args.only]
+        args.skip = [name for name in SECTIONS if name not in args.only]
     scale = dict(SCALES[args.scale])
     if args.years:
         scale["years"] = args.years
@@ -585,6 +635,8 @@ def main() -> None:
         bench_memory()
     if "search" not in args.skip:
         bench_search(year, args.repeat)
+    if "documents" not in args.skip:
+        bench_documents(year, args.repeat)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

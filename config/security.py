@@ -8,10 +8,11 @@ narrowly widened policy.
 from axes.backends import AxesStandaloneBackend
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 LOCKOUT_TEMPLATE = "axes/lockout.html"
+API_URL_PREFIX = "/api/"
 LOCKOUT_MESSAGE = "登录失败次数过多，此账号已在本机所在地址暂时锁定，请稍后再试或联系管理员解锁。"
 
 
@@ -41,8 +42,10 @@ def client_address(request: HttpRequest) -> str | None:
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """AXES_LOCKOUT_CALLABLE: the Chinese lock-out page, with the cool-off in minutes."""
+    """AXES_LOCKOUT_CALLABLE: the Chinese lock-out page, with the cool-off in minutes (JSON for the API)."""
     cooloff = settings.AXES_COOLOFF_TIME
+    if request.path_info.startswith(API_URL_PREFIX):
+        return JsonResponse({"detail": LOCKOUT_MESSAGE}, status=settings.AXES_HTTP_RESPONSE_CODE)
     context = {
         "message": LOCKOUT_MESSAGE,
         "failure_limit": settings.AXES_FAILURE_LIMIT,

@@ -300,3 +300,58 @@ if not HTTPS:
 # ---------------------------------------------------------------------------------------------
 # END security
 # ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# BEGIN integrations (issue 18): directory login, the REST API, PDF documents
+# ---------------------------------------------------------------------------------------------
+from config.directory import directory_settings  # noqa: E402
+
+# Directory login (LDAP) is off unless LDAP_URL is set; config/directory.py reads the LDAP_* variables
+# (README, Configuration) and gives django-auth-ldap's settings. The directory backend sits after the
+# lock-out backend (axes sees every attempt first) and before the local accounts' ModelBackend.
+DIRECTORY = directory_settings(os.environ)
+globals().update(DIRECTORY)
+if DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "publicity.directory.DirectoryBackend")
+
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)  # a person's token (POST /api/v1/token/) lasts this long
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE", "1200/hour"),
+                               "token_obtain": env_str("API_TOKEN_OBTAIN_RATE", "20/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser",
+                               "rest_framework.parsers.FormParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.errors.Pages",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "宣传工作考核系统 API",
+    "DESCRIPTION": "安康市人力资源和社会保障局宣传工作考核系统的接口：单位、任务、年度考核结果、通报、奖励和刊发记录。"
+                   "认证：请求头 Authorization: Token <令牌>。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {"UnitKindEnum": "publicity.models.Unit.Kind",
+                            "ManuscriptKindEnum": "publicity.models.KIND_CHOICES"},
+}
+
+# Documents (PDF): the bulletin's red header takes the bureau's name (BUREAU_NAME above), a document number
+# with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG, JPEG or SVG file).
+DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "安人社发")
+DOCUMENT_SEAL_IMAGE = env_str("DOCUMENT_SEAL_IMAGE", "")
+# WeasyPrint reports every screen-only rule of app.css it skips (media queries, -webkit- selectors) as a warning;
+# those are expected, so only its errors reach the log.
+LOGGING["loggers"] = {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}}
+# ---------------------------------------------------------------------------------------------
+# END integrations
+# ---------------------------------------------------------------------------------------------

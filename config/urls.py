@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("publicity.urls_accounts")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("scoring/", include("scoring.urls")),
     path("rewards/", include("rewards.urls")),
     path("reporting/", include("publicity.urls_reporting")),

@@ -31,7 +31,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import MediaStorage
 
 from exchange import services
-from exchange.formats import ExcelFormat, SafeXLSX
+from exchange.formats import SafeXLSX
 from exchange.reader import ExcelReadError
 from exchange.resources import AllocationResource, ArticleResource
 from exchange.simple_resources import (
@@ -172,7 +172,6 @@ def _short(exc: Exception) -> str:
 class ExchangeImportExportMixin(ExchangeExportMixin, ImportExportMixin):
     """Upload → preview of every row (新增 / 更新 / 不变 / 跳过, with every error) → confirm; reviewers only."""
 
-    import_formats = [ExcelFormat]
     import_form_class = ExcelImportForm
     import_template_name = "admin/exchange/import.html"
     tmp_storage_class = PrivateImportStorage
@@ -180,7 +179,8 @@ class ExchangeImportExportMixin(ExchangeExportMixin, ImportExportMixin):
     import_label = "导入"
 
     def get_import_formats(self):
-        return self.import_formats
+        # One format, bound to the resource's table: it finds the header row by the table's column names.
+        return [resource_class().import_format() for resource_class in self.resource_classes[:1]]
 
     def has_import_permission(self, request):
         return is_reviewer(request.user) and self.has_add_permission(request)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connections, models, router
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 
@@ -52,12 +53,13 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, retu
     attnames = [f.attname for f in fields]
     rows = []
     for obj in objs:
-        row = [getattr(obj, name) for name in attnames]
+        values = obj.__dict__
+        row = [values.get(name) for name in attnames]
         for i, f in related:
             if row[i] is None:  # a related object assigned before it was saved (a new manuscript)
                 target = f.get_cached_value(obj, None)
                 row[i] = None if target is None else target.pk
-                setattr(obj, f.attname, row[i])
+                values[f.attname] = row[i]
         for i, convert in converters:
             row[i] = convert(row[i])
         rows.append(row)
@@ -80,3 +82,43 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, retu
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+class Builder:
+    """New, unsaved instances of a model for tens of thousands of rows.
+
+    Django's `Model(**values)` checks every field against the keywords and sets each through its descriptor
+    (some 30 µs an instance: for a 50,000-row table more than a second). A new instance here is made the way
+    `copy` and pickling make one — its attributes set directly, defaults from the fields, a fresh state —
+    and related objects are cached on it as the keyword form would (a new manuscript has no key yet:
+    `bulk_insert` takes it from the cache once the manuscript is saved). The models built here have no
+    `post_init` receivers, which is all that the shortcut skips.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.relations = {f.name: f for f in fields if f.is_relation}
+        self.template = {f.attname: None if f.has_default() and callable(f.default) else f.get_default()
+                         for f in fields}
+        self.callables = [f for f in fields if f.has_default() and callable(f.default)]
+
+    def __call__(self, **values) -> models.Model:
+        data = self.template.copy()
+        for field in self.callables:
+            data[field.attname] = field.get_default()
+        cached = {}
+        for name, value in values.items():
+            field = self.relations.get(name)
+            if field is None:
+                data[name] = value
+            else:
+                data[field.attname] = None if value is None else value.pk
+                if value is not None:
+                    cached[field.cache_name] = value
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(data)
+        instance._state = ModelState()
+        if cached:
+            instance._state.fields_cache = cached
+        return instance

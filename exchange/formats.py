@@ -1,7 +1,10 @@
 """django-import-export formats for the exchange: what units send in, and what the system writes out.
 
-- `ExcelFormat` reads .xlsx and .xls alike (told apart by their first bytes, not their name) into the plain grid
-  of `exchange.reader`; the resources find the table in it.
+- `ExcelFormat` reads .xlsx and .xls alike (told apart by their first bytes, not their name) and normalises the
+  messy sheet into a clean dataset before the resource sees it: the header row found by its column names, title
+  rows, blank rows and unknown columns dropped, merged cells filled, cells trimmed; each row keeps its Excel row
+  number (first column, 行号) so that every error can name it. A format is bound to one table's columns
+  (`ExcelFormat.for_table`): each resource has its own.
 - `SafeXLSX` writes a dataset through `core.xlsx_writer.XlsxBook`: user text always as text (never a formula),
   dates formatted, widths set, the header frozen, and fast enough for 50,000 rows.
 """
@@ -9,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 import tablib
 from import_export.formats.base_formats import Format
@@ -18,8 +22,15 @@ from exchange import reader
 
 
 class ExcelFormat(Format):
+    headers: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
     def __init__(self, encoding=None, filename: str = ""):
         self.filename = filename
+
+    @classmethod
+    def for_table(cls, headers: Sequence[str], required: Sequence[str]) -> type[ExcelFormat]:
+        return type("TableExcelFormat", (cls,), {"headers": tuple(headers), "required": tuple(required)})
 
     def get_title(self):
         return "Excel（.xlsx 或 .xls）"
@@ -33,10 +44,14 @@ class ExcelFormat(Format):
     def create_dataset(self, in_stream):
         content = in_stream if isinstance(in_stream, bytes) else in_stream.read()
         grid = reader.read_grid(content, filename=self.filename)
-        dataset = tablib.Dataset(headers=[reader.SHEET, reader.ROW, *(str(i) for i in range(1, grid.width + 1))])
-        width = grid.width
-        for sheet, number, cells in grid.rows:
-            dataset.append([sheet, number, *cells, *([None] * (width - len(cells)))])
+        table = reader.find_table(grid, headers=self.headers, required=self.required)
+        missing = [h for h in self.required if h not in table.headers]
+        if missing:
+            raise reader.ExcelReadError("；".join(reader.MISSING_HEADER_MESSAGE.format(header=h) for h in missing))
+        if not table.rows:
+            raise reader.ExcelReadError(reader.EMPTY_TABLE_MESSAGE)
+        dataset = tablib.Dataset(*([number, *(values[h] for h in table.headers)] for number, values in table.rows),
+                                 headers=[reader.ROW, *table.headers])
         dataset.datemode = grid.datemode
         return dataset
 

@@ -4,11 +4,12 @@ Two steps, matching django-import-export's own split between a *format* and a *r
 
 1. `read_grid` turns a workbook into one plain grid of every visible sheet — the sheet's index, the row as
    Excel numbers it, then the cells — with merged cells filled from their top-left cell (a 单位 merged over its
-   rows belongs to each of them), text trimmed of spaces (also the full-width one) and blank rows dropped.
-   The upload is checked first: empty, too large, a zip that would expand too far, not Excel, broken.
+   rows belongs to each of them) and blank rows dropped. The upload is checked first: empty, too large, a zip
+   that would expand too far, not Excel, broken.
 2. `find_table` finds, in the first sheet that has one, the header row by its column names (compared with every
    space removed and full-width forms folded) within the first HEADER_SEARCH_ROWS rows; title rows above it and
-   unknown columns (序号, 备注, …) are dropped.
+   unknown columns (序号, 备注, …) are dropped, and the table's cells are trimmed of spaces (also the full-width
+   one). `exchange.formats.ExcelFormat` runs both, so a resource is handed a clean dataset.
 
 The workbook is parsed by calamine (python-calamine, Rust): some ten times faster than openpyxl's read-only
 mode (a 50,000-row table in about 0.4 s instead of 3.5 s), for both .xlsx and .xls.
@@ -31,6 +32,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 NOT_EXCEL_MESSAGE = "无法读取文件「{name}」：请上传 Excel 文件（.xlsx 或 .xls）"
 BROKEN_FILE_MESSAGE = "无法读取文件「{name}」：文件已损坏或不是有效的 Excel 文件（{detail}）"
+MISSING_HEADER_MESSAGE = "缺少必需的列「{header}」"
 NO_HEADER_MESSAGE = "未找到表头行：表格前{rows}行中没有同时包含{headers}的行。请检查表头的列名是否与模板一致"
 EMPTY_TABLE_MESSAGE = "表格中表头行之下没有数据"
 EMPTY_FILE_MESSAGE = "文件「{name}」是空文件（0 字节），请重新选择要导入的 Excel 文件"
@@ -104,10 +106,10 @@ def read_grid(content: bytes, *, filename: str = "") -> Grid:
                 grid = sheet.to_python(skip_empty_area=False)
                 _fill_merged(grid, sheet.merged_cell_ranges or ())
                 for number, values in enumerate(grid, start=1):
-                    cells = [_tidy(value) for value in values]
-                    if any(value is not None for value in cells):
-                        rows.append((index, number, cells))
-                        width = max(width, len(cells))
+                    # Cells are tidied later, and only in the table's own columns.
+                    if any(value != "" and value is not None for value in values):
+                        rows.append((index, number, values))
+                        width = max(width, len(values))
         finally:
             workbook.close()
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
@@ -132,9 +134,10 @@ def _detail(exc: Exception) -> str:
 
 
 def _tidy(value):
+    if value.__class__ is float or value.__class__ is int:
+        return value
     if isinstance(value, str):
-        value = value.strip().strip("\u3000")
-        return value or None
+        return value.strip() or None  # str.strip() takes the full-width space too
     if isinstance(value, datetime.time):
         return None if value == datetime.time() else value
     return value
@@ -168,13 +171,15 @@ def find_table(grid: Grid, *, headers: Sequence[str], required: Sequence[str]) -
                 break
             columns: dict[int, str] = {}
             for index, value in enumerate(cells):
+                value = _tidy(value)
                 header = keys.get(header_key(value))
                 if header is not None and header not in columns.values():
                     columns[index] = header
             if needed <= {header_key(h) for h in columns.values()}:
                 table = Table(headers=list(columns.values()), header_row=number)
                 for row_number, values in rows[position + 1:]:
-                    row = {name: values[index] if index < len(values) else None for index, name in columns.items()}
+                    row = {name: _tidy(values[index]) if index < len(values) else None
+                           for index, name in columns.items()}
                     if any(value is not None for value in row.values()):
                         table.rows.append((row_number, row))
                 return table

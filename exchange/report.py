@@ -31,10 +31,18 @@ class RowError:
 @dataclass
 class PreviewRow:
     number: int
-    cells: list[str]  # the row as typed, in the table's header order
+    raw: dict  # header → the cell as read
+    headers: list[str]
     errors: list[RowError] = field(default_factory=list)
     action: str = ""  # 新增 / 更新 / 不变 / 跳过, or 有错误 / 无误 in a file with errors
     note: str = ""  # why a row is skipped
+
+    @property
+    def cells(self) -> list[str]:
+        """The row as typed, in the table's header order (built only for the rows the admin shows)."""
+        from exchange.cells import display
+
+        return [display(self.raw.get(h)) for h in self.headers]
 
 
 @dataclass

@@ -21,12 +21,15 @@ an allocation row is a unit *and* one quota per line (the quotas are written in 
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from functools import cached_property
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from import_export import fields, resources
@@ -36,11 +39,13 @@ from import_export.results import Error
 from core.text import normalize_name, title_key
 from exchange import cells, reader
 from exchange import widgets as w
+from exchange.bulk import Builder
+from exchange.formats import ExcelFormat
 from exchange.report import FINE, HAS_ERROR, NEW, SKIPPED, UNCHANGED, UPDATED, ImportReport, PreviewRow, RowError
 from publicity.models import Publication, Unit
 
 BATCH_SIZE = 2000
-KEY_CHUNK = 500  # look-ups by a list of keys go in chunks: SQLite allows only so many parameters a statement
+KEY_CHUNK = 2000  # look-ups by a list of keys go in chunks: SQLite allows only so many parameters a statement
 
 # --- The detail table (附件2 稿件明细表) --------------------------------------------------------
 
@@ -49,13 +54,33 @@ UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF, STA
 ARTICLE_HEADERS = (UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF)
 ARTICLE_REQUIRED = (UNIT, TITLE, OUTLET, DATE)
 
-MISSING_HEADER_MESSAGE = "缺少必需的列「{header}」"
 DUPLICATE_ROW_MESSAGE = "与第{other}行是同一条刊发记录（同一稿件、媒体和发表日期），请删除重复的一行"
 GROUP_FIELD_MESSAGE = "与第{other}行属于同一篇稿件，但{column}不同（第{other}行为“{value}”）"
 NOT_APPROVED_SKIP = "审核状态为“{status}”：只导入已通过的记录，这一行未导入"
 IN_REVIEW_SKIP = "系统中这条记录为“{status}”，导入不改动审核中的记录"
 OWN_UNIT_SUBMITTED = "本单位（{unit}）的记录不能由本人审核，已作为待审核记录提交，由其他审核员审核"
+IN_REVIEW_MANUSCRIPT_SKIP = "这篇稿件有审核中的刊发记录，导入不改动稿件的作者、类型和专项"
 OWN_UNIT_SKIP = "本单位（{unit}）已通过的记录不能由本人通过导入修改，请由其他审核员处理"
+
+
+# What planning reads of existing records (not their timestamps: converting those costs more than the rest).
+MANUSCRIPT_FIELDS = ("id", "unit_id", "title", "title_key", "ref", "authors", "kind", "special_topic")
+PUBLICATION_FIELDS = ("id", "manuscript_id", "outlet_id", "published_on", "status", "title", "front_headline", "page",
+                      "char_count", "url")
+
+
+@contextmanager
+def paused_cyclic_gc():
+    """An import builds a few hundred thousand objects that all live until it ends; CPython's cyclic collector
+    then runs again and again over them (a third of a 50,000-row import, bench/). Nothing an import builds is
+    cyclic garbage, so the collector is paused for the import and resumed after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _chunks(items: list, size: int = KEY_CHUNK):
@@ -104,6 +129,11 @@ class TableResource(resources.ModelResource):
         self.report: ImportReport | None = None
         self.by_column = {field.column_name: field for field in self.fields.values()}
 
+    @cached_property
+    def cleaners(self) -> dict:
+        """Each column's widget `clean`, looked up once (they run for every cell)."""
+        return {column: field.widget.clean for column, field in self.by_column.items()}
+
     # --- the library's hooks --------------------------------------------------------------------
 
     def get_import_id_fields(self):
@@ -114,9 +144,10 @@ class TableResource(resources.ModelResource):
         # before_import is told neither whether this is a dry run nor (in the admin) who acts as `actor`.
         self.dry_run = dry_run
         kwargs.setdefault("actor", kwargs.get("user"))
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
-                                   use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
-                                   rollback_on_validation_errors=rollback_on_validation_errors, **kwargs)
+        with paused_cyclic_gc():
+            return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
+                                       use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
+                                       rollback_on_validation_errors=rollback_on_validation_errors, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         dry_run = self.dry_run
@@ -128,18 +159,18 @@ class TableResource(resources.ModelResource):
             dataset.wipe()
             return
         self.report.headers = table.headers
-        self.report.rows = [PreviewRow(number=number, cells=[cells.display(values.get(h)) for h in table.headers])
+        self.report.rows = [PreviewRow(number=number, raw=values, headers=table.headers)
                             for number, values in table.rows]
         self.planned = {number: _Planned(number, values) for number, values in table.rows}
         self.plan(table, **kwargs)
         self._mark_rows()
         if self.report.ok and not dry_run:
             self.write_before_rows(**kwargs)
-        # The library loops over the table's rows, each carrying its Excel row number.
-        dataset.wipe()
-        dataset.headers = [reader.ROW, *table.headers]
-        for number, values in table.rows:
-            dataset.append([number, *(values.get(h) for h in table.headers)])
+        if not dataset.headers or dataset.headers[0] != reader.ROW:
+            # A script's dataset: the library loops over the table's rows, each carrying its row number.
+            dataset.wipe()
+            dataset.headers = [reader.ROW, *table.headers]
+            dataset.extend([number, *(values.get(h) for h in table.headers)] for number, values in table.rows)
 
     def init_instance(self, row=None):
         return self.planned[row[reader.ROW]].new
@@ -187,24 +218,28 @@ class TableResource(resources.ModelResource):
     def table_headers(self) -> tuple[str, ...]:
         return self.headers
 
+    def import_format(self) -> type[ExcelFormat]:
+        """The Excel format that finds this table in a workbook (`exchange.formats`)."""
+        return ExcelFormat.for_table(self.table_headers(), self.required)
+
     def table_of(self, dataset: tablib.Dataset) -> reader.Table:
-        headers, required = self.table_headers(), self.required
-        if dataset.headers and dataset.headers[:2] == [reader.SHEET, reader.ROW]:
-            grid = reader.Grid(rows=[(r[0], r[1], list(r[2:])) for r in dataset], width=len(dataset.headers) - 2,
-                               datemode=getattr(dataset, "datemode", 0))
-            self.datemode = grid.datemode
-            table = reader.find_table(grid, headers=headers, required=required)
-        else:  # a clean dataset (tablib, JSON from a script): headers in its first row, data below
-            wanted = {cells.header_key(h): h for h in headers}
-            names = [wanted.get(cells.header_key(h)) for h in dataset.headers or []]
-            table = reader.Table(headers=[n for n in names if n], header_row=1)
-            for number, row in enumerate(dataset, start=2):
-                values = {n: reader._tidy(v) for n, v in zip(names, row, strict=False) if n}
-                if any(v is not None for v in values.values()):
-                    table.rows.append((number, values))
-        missing = [h for h in required if h not in table.headers]
+        """The table of a clean dataset: from ExcelFormat (行号 first), or a script's rows (numbered from 2)."""
+        self.datemode = getattr(dataset, "datemode", 0)
+        if dataset.headers and dataset.headers[0] == reader.ROW:
+            names = dataset.headers[1:]
+            table = reader.Table(headers=list(names), header_row=1)
+            table.rows = [(row[0], dict(zip(names, row[1:], strict=True))) for row in dataset]
+            return table
+        wanted = {cells.header_key(h): h for h in self.table_headers()}
+        names = [wanted.get(cells.header_key(h)) for h in dataset.headers or []]
+        table = reader.Table(headers=[n for n in names if n], header_row=1)
+        for number, row in enumerate(dataset, start=2):
+            values = {n: reader._tidy(v) for n, v in zip(names, row, strict=False) if n}
+            if any(v is not None for v in values.values()):
+                table.rows.append((number, values))
+        missing = [h for h in self.required if h not in table.headers]
         if missing:
-            raise reader.ExcelReadError("；".join(MISSING_HEADER_MESSAGE.format(header=h) for h in missing))
+            raise reader.ExcelReadError("；".join(reader.MISSING_HEADER_MESSAGE.format(header=h) for h in missing))
         if not table.rows:
             raise reader.ExcelReadError(reader.EMPTY_TABLE_MESSAGE)
         return table
@@ -224,17 +259,18 @@ class TableResource(resources.ModelResource):
         if number in self.planned:
             self.planned[number].errors.append(error)
 
-    def parse_row(self, planned: _Planned, columns: Iterable[str], **widget_kwargs) -> dict | None:
+    def parse_row(self, planned: _Planned, columns: Iterable[str]) -> dict | None:
         """Every cell of the row through its field's widget; None when any cell is wrong."""
         parsed, failed = {}, False
+        values, required, cleaners = planned.values, self.required, self.cleaners
         for column in columns:
-            value = planned.values.get(column)
-            if column in self.required and cells.is_blank(value):
+            value = values.get(column)
+            if value is None and column in required:
                 self.error(planned.number, column, "", cells.REQUIRED_MESSAGE)
                 failed = True
                 continue
             try:
-                parsed[column] = self.by_column[column].widget.clean(value, **widget_kwargs)
+                parsed[column] = cleaners[column](value)
             except cells.CellError as exc:
                 self.error(planned.number, column, value, str(exc))
                 failed = True
@@ -302,6 +338,9 @@ class ArticleResource(TableResource):
     def get_bulk_update_fields(self):
         return ["title", "front_headline", "page", "char_count", "url", "updated_at"]
 
+    def save_m2m(self, instance, row, **kwargs):
+        """A detail row has no many-to-many values (and this runs once per row)."""
+
     # --- planning -------------------------------------------------------------------------------
 
     def plan(self, table, *, actor=None, **kwargs):
@@ -324,6 +363,8 @@ class ArticleResource(TableResource):
         own_unit = _actor_unit_if_reviewer(actor)
         now = timezone.now()
         user = _user(actor)
+        user_id = getattr(user, "pk", None)
+        new_manuscript, self.new_publication = Builder(Manuscript), Builder(Publication)
         self.new_manuscripts: list[Manuscript] = []
         self.changed_manuscripts: list[Manuscript] = []
         self.own_unit_submitted = 0
@@ -332,7 +373,7 @@ class ArticleResource(TableResource):
             first = group[0].values
             if how == "ref":
                 # A numbered manuscript adopts an unnumbered one of the same title (a file numbered later).
-                manuscript = by_ref.get((unit_id, value)) or by_key_unnumbered.get((unit_id, title_key(first[TITLE])))
+                manuscript = by_ref.get((unit_id, value)) or by_key_unnumbered.get((unit_id, first["_key"]))
             else:
                 manuscript = by_key_unnumbered.get((unit_id, value)) or by_key.get((unit_id, value))
             wanted = {}
@@ -344,18 +385,29 @@ class ArticleResource(TableResource):
                 wanted["special_topic"] = first[TOPIC]
             if how == "ref":
                 wanted["ref"] = value
+            blocked = ""
             if manuscript is None:
-                manuscript = Manuscript(unit=first[UNIT], title=first[TITLE], title_key=title_key(first[TITLE]),
-                                        created_by=user, **wanted)
+                manuscript = new_manuscript(unit=first[UNIT], title=first[TITLE], title_key=first["_key"],
+                                            created_by_id=user_id, **wanted)
                 self.new_manuscripts.append(manuscript)
                 manuscript_changed = True
-            else:
-                manuscript_changed = _assign(manuscript, wanted)
+            elif _differs(manuscript, wanted):
+                # The manuscript belongs to all its publications: the import changes it only where every one of
+                # them is approved, and never for the importing reviewer's own unit.
+                if any(p.status != Status.APPROVED for p in publications.of(manuscript.pk)):
+                    blocked = IN_REVIEW_MANUSCRIPT_SKIP
+                elif own_unit is not None and first[UNIT].pk == own_unit.pk:
+                    blocked = OWN_UNIT_SKIP.format(unit=own_unit.name)
+                manuscript_changed = not blocked and _assign(manuscript, wanted)
                 if manuscript_changed:
                     self.changed_manuscripts.append(manuscript)
+            else:
+                manuscript_changed = False
             for planned in group:
                 self._plan_publication(planned, manuscript, manuscript_changed, publications, own_unit, now, user,
                                        Publication, Status)
+                if blocked and planned.action in (UNCHANGED, UPDATED):
+                    planned.action, planned.note = SKIPPED, blocked
         self._check_years()
         self.report.extra["新增稿件"] = len(self.new_manuscripts)
 
@@ -365,7 +417,8 @@ class ArticleResource(TableResource):
         seen: dict[tuple, int] = {}
         for planned in articles:
             v = planned.values
-            key = (v[UNIT].pk, "ref", v[REF]) if v.get(REF) else (v[UNIT].pk, "title", title_key(v[TITLE]))
+            v["_key"] = title_key(v[TITLE])
+            key = (v[UNIT].pk, "ref", v[REF]) if v.get(REF) else (v[UNIT].pk, "title", v["_key"])
             identity = (key, v[OUTLET].pk, v[DATE])
             if identity in seen:
                 self.error(planned.number, TITLE, v[TITLE], DUPLICATE_ROW_MESSAGE.format(other=seen[identity]))
@@ -391,22 +444,21 @@ class ArticleResource(TableResource):
         """The manuscripts the file may name and their publications: a query per chunk of keys, not per row."""
         from publicity.models import Manuscript, Publication
 
-        refs = defaultdict(set)
-        keys = defaultdict(set)
-        for (unit_id, how, value), group in groups.items():
+        refs, keys = set(), set()
+        for (_unit_id, how, value), group in groups.items():
             if how == "ref":
-                refs[unit_id].add(value)
-                keys[unit_id].add(title_key(group[0].values[TITLE]))
+                refs.add(value)
+                keys.add(group[0].values["_key"])
             else:
-                keys[unit_id].add(value)
-        wanted = [("ref", unit_id, value) for unit_id, values in refs.items() for value in values]
-        wanted += [("title_key", unit_id, value) for unit_id, values in keys.items() for value in values]
+                keys.add(value)
+        unit_ids = sorted({unit_id for unit_id, _how, _value in groups})
         found: dict[int, Manuscript] = {}
-        for chunk in _chunks(wanted):
-            condition = Q()
-            for name, unit_id, value in chunk:
-                condition |= Q(unit_id=unit_id, **{name: value})
-            found.update((m.pk, m) for m in Manuscript.objects.filter(condition))
+        # A key of one unit may match another unit's manuscript here; the look-ups below are by (unit, key).
+        for name, values in (("ref", sorted(refs)), ("title_key", sorted(keys))):
+            for chunk in _chunks(values):
+                manuscripts = (Manuscript.objects.filter(unit_id__in=unit_ids, **{f"{name}__in": chunk})
+                               .only(*MANUSCRIPT_FIELDS))
+                found.update((m.pk, m) for m in manuscripts)
         by_ref, by_key, by_key_unnumbered = {}, {}, {}
         for m in sorted(found.values(), key=lambda m: m.pk):
             if m.ref:
@@ -414,16 +466,16 @@ class ArticleResource(TableResource):
             by_key.setdefault((m.unit_id, m.title_key), m)
             if not m.ref:
                 by_key_unnumbered.setdefault((m.unit_id, m.title_key), m)
-        publications = {}
+        publications = _Publications()
         for chunk in _chunks(sorted(found)):
-            for p in Publication.objects.filter(manuscript_id__in=chunk):
-                publications[(p.manuscript_id, p.outlet_id, p.published_on)] = p
+            for p in Publication.objects.filter(manuscript_id__in=chunk).only(*PUBLICATION_FIELDS):
+                publications.add(p)
         return (by_ref, by_key, by_key_unnumbered), publications
 
     def _plan_publication(self, planned, manuscript, manuscript_changed, publications, own_unit, now, user,
                           Publication, Status):
         v = planned.values
-        shown = "" if title_key(v[TITLE]) == manuscript.title_key else v[TITLE]
+        shown = "" if v["_key"] == manuscript.title_key else v[TITLE]
         existing = publications.get((manuscript.pk, v[OUTLET].pk, v[DATE])) if manuscript.pk else None
         wanted = {"title": shown}
         if PLACEMENT in self.present:
@@ -439,15 +491,17 @@ class ArticleResource(TableResource):
                 planned.action, planned.note = SKIPPED, NOT_APPROVED_SKIP.format(status=Status(status).label)
                 return
             fields_ = {"front_headline": False, "page": "", **wanted}
+            user_id = getattr(user, "pk", None)
             if own_unit is not None and unit.pk == own_unit.pk:
-                planned.new = Publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
-                                          status=Status.SUBMITTED, submitted_at=now, created_by=user, **fields_)
+                planned.new = self.new_publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
+                                                   status=Status.SUBMITTED, submitted_at=now, created_by_id=user_id,
+                                                   **fields_)
                 planned.note = OWN_UNIT_SUBMITTED.format(unit=unit.name)
                 self.own_unit_submitted += 1
             else:
-                planned.new = Publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
-                                          status=Status.APPROVED, reviewer=user, reviewed_at=now, created_by=user,
-                                          **fields_)
+                planned.new = self.new_publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
+                                                   status=Status.APPROVED, reviewer_id=user_id, reviewed_at=now,
+                                                   created_by_id=user_id, **fields_)
             planned.action = NEW
             return
         planned.existing = existing
@@ -541,6 +595,21 @@ class ArticleResource(TableResource):
         for values in queryset.values_list(*(f.attribute for f in chosen)):
             dataset.append([render(value) for render, value in zip(renders, values, strict=True)])
         return dataset
+
+
+class _Publications(dict):
+    """Existing publications by identity (manuscript, outlet, date), and by manuscript."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_manuscript: dict[int, list] = defaultdict(list)
+
+    def add(self, publication) -> None:
+        self[(publication.manuscript_id, publication.outlet_id, publication.published_on)] = publication
+        self.by_manuscript[publication.manuscript_id].append(publication)
+
+    def of(self, manuscript_id: int) -> list:
+        return self.by_manuscript.get(manuscript_id, [])
 
 
 def _differs(obj, values: dict) -> bool:

@@ -12,7 +12,6 @@ from django.db.models import Count
 
 from core.xlsx_writer import XlsxBook
 from exchange import widgets as w
-from exchange.formats import ExcelFormat
 from exchange.report import ImportReport, RowError
 from exchange.resources import (
     ARTICLE_HEADERS,
@@ -25,6 +24,7 @@ from exchange.resources import (
     UNIT_KIND,
     AllocationResource,
     ArticleResource,
+    paused_cyclic_gc,
 )
 from publicity.audit import audit_record
 from publicity.models import Outlet, Publication, QuotaLine, Unit
@@ -43,22 +43,20 @@ QUOTAS_INSTRUCTION = (
 )
 
 
-def _dataset(file, filename: str, rows: Sequence[Mapping] | None) -> tablib.Dataset:
+def _dataset(resource, file, filename: str, rows: Sequence[Mapping] | None) -> tablib.Dataset:
     if rows is not None:  # a script's rows (header → value)
         headers = list(dict.fromkeys(key for row in rows for key in row))
-        dataset = tablib.Dataset(headers=headers)
-        for row in rows:
-            dataset.append([row.get(h) for h in headers])
-        return dataset
+        return tablib.Dataset(*([row.get(h) for h in headers] for row in rows), headers=headers)
     content = file if isinstance(file, bytes) else file.read()
-    return ExcelFormat(filename=filename).create_dataset(content)
+    return resource.import_format()(filename=filename).create_dataset(content)
 
 
 def _run(resource, *, file, filename: str, rows, dry_run: bool, **kwargs) -> ImportReport:
     from exchange.reader import ExcelReadError
 
     try:
-        dataset = _dataset(file, filename, rows)
+        with paused_cyclic_gc():
+            dataset = _dataset(resource, file, filename, rows)
     except ExcelReadError as exc:
         return ImportReport(headers=[], rows=[], errors=[RowError(0, "", "", str(exc))], dry_run=dry_run)
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, file_name=filename, **kwargs)

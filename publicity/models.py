@@ -29,6 +29,14 @@ def private_storage():
     return storages["private"]
 
 
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from publicity.roles import unit_scope
+
+        scope = unit_scope(user)
+        return self if scope is ALL_UNITS else self.filter(pk__in=[unit.pk for unit in scope])
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         COUNTY = "county", "县区"
@@ -42,6 +50,8 @@ class Unit(models.Model):
     website_url = models.URLField("本单位网站地址", blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = "单位"
@@ -301,7 +311,7 @@ class Publication(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.shown_title} · {self.outlet.name} · {self.published_on:%Y-%m-%d}"
+        return f"{self.shown_title} · {self.outlet.name} · {self.published_on.isoformat()}"
 
     @property
     def shown_title(self) -> str:

@@ -26,6 +26,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("网站投稿", "reporting:contributions", ALL),
     ("定期报送", "reporting:reports", (roles.OFFICER, roles.UNIT_HEAD)),
     ("报送情况", "reporting:compliance", (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)),
+    ("数据接口", "api:docs", (roles.REVIEWER, roles.ADMINISTRATOR)),
 ]
 
 

@@ -96,6 +96,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.membership": _ALL,
         "publicity.unit": _ALL,
         "publicity.auditevent": _VIEW,
+        "api.apitoken": ("add", "view"),  # issued and revoked through the services; never edited
     },
 }
 

@@ -225,6 +225,20 @@ def proof_file_add(*, publication: Publication, upload, uploaded_by, checked: Ch
     return proof
 
 
+@transaction.atomic
+def proof_file_attach(*, publication: Publication, officer, upload) -> ProofFile:
+    """One more proof file on a draft or rejected record of the officer's own unit (the API's upload)."""
+    _check_officer_of(officer, publication)
+    if publication.status not in EDITABLE:
+        raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
+    _check_year_open(publication.published_on)
+    try:
+        checked = proof_check(upload)
+    except ValidationError as exc:
+        raise WorkflowError("；".join(exc.messages)) from exc
+    return proof_file_add(publication=publication, upload=upload, uploaded_by=officer, checked=checked)
+
+
 def proof_file_delete(*, proof: ProofFile, officer) -> None:
     publication = proof.publication
     _check_officer_of(officer, publication)
@@ -383,6 +397,12 @@ def publication_resubmit(*, publication: Publication, officer, duplicates_confir
     """rejected → submitted, after the officer corrected the record."""
     return _submit(publication, officer, duplicates_confirmed, expected=Status.REJECTED,
                    action="publication.resubmit", summary="修改后重新提交", verb="重新提交")
+
+
+def publication_send(*, publication: Publication, officer, duplicates_confirmed: bool = False) -> Publication:
+    """Send a record for review: a draft is submitted, a corrected rejected record resubmitted."""
+    send = publication_resubmit if publication.status == Status.REJECTED else publication_submit
+    return send(publication=publication, officer=officer, duplicates_confirmed=duplicates_confirmed)
 
 
 def _notify_reviewers(publication: Publication, verb: str) -> None:

@@ -203,10 +203,8 @@ def _after_save(request, publication, *, created: bool):
 
 
 def _submit(request, publication, *, confirmed: bool):
-    submit = (services.publication_resubmit if publication.status == Status.REJECTED
-              else services.publication_submit)
     try:
-        submit(publication=publication, officer=request.user, duplicates_confirmed=confirmed)
+        services.publication_send(publication=publication, officer=request.user, duplicates_confirmed=confirmed)
     except services.PossibleDuplicate:
         messages.warning(request, DUPLICATE_HELD)
     except services.WorkflowError as exc:

@@ -53,9 +53,17 @@ def rewards_workbook(result):
     return workbook
 
 
-def payout_sheet(batch, lines, *, title: str | None = None):
-    """The payout sheet (奖励发放表): one row per recipient and manuscript, a 签领 column to sign."""
-    workbook = XlsxBook()
+def payout_title(batch) -> str:
+    return f"{batch.year}年度宣传稿件奖励发放表（截至{batch.period_end:%Y年%m月%d日}）"
+
+
+def unit_summary_title(batch) -> str:
+    return f"{batch.year}年度宣传稿件奖励单位汇总（截至{batch.period_end:%Y年%m月%d日}）"
+
+
+def payout_rows(lines) -> list[list]:
+    """The payout sheet's rows (PAYOUT_HEADERS, the last column empty to sign), then the total: one layout for
+    the Excel sheet, the print view and the PDF."""
     rows, total = [], ZERO
     for i, line in enumerate(lines, start=1):
         rows.append([i, line.unit.name, line.recipient + ("（集体）" if line.is_collective else ""),
@@ -63,8 +71,21 @@ def payout_sheet(batch, lines, *, title: str | None = None):
                      line.amount_paid_before, line.amount, ""])
         total += line.amount
     rows.append(["合计", "", "", "", "", None, None, total, ""])
-    workbook.add_sheet("奖励发放表", PAYOUT_HEADERS, rows,
-                title=title or f"{batch.year}年度宣传稿件奖励发放表（截至{batch.period_end:%Y年%m月%d日}）")
+    return rows
+
+
+def unit_summary_rows(lines) -> list[list]:
+    """Per unit (UNIT_HEADERS): manuscripts, recipients, amount and a column to sign; then the total."""
+    rows = [[i, s["unit"].name, s["manuscripts"], s["recipients"], s["amount"], ""]
+            for i, s in enumerate(unit_summaries(lines), start=1)]
+    rows.append(["合计", "", None, None, sum((line.amount for line in lines), Decimal("0.00")), ""])
+    return rows
+
+
+def payout_sheet(batch, lines, *, title: str | None = None):
+    """The payout sheet (奖励发放表): one row per recipient and manuscript, a 签领 column to sign."""
+    workbook = XlsxBook()
+    workbook.add_sheet("奖励发放表", PAYOUT_HEADERS, payout_rows(lines), title=title or payout_title(batch))
     _add_unit_sheet(workbook, batch, lines)
     return workbook
 
@@ -85,11 +106,7 @@ def unit_summaries(lines) -> list[dict]:
 
 
 def _add_unit_sheet(workbook, batch, lines) -> None:
-    rows = [[i, s["unit"].name, s["manuscripts"], s["recipients"], s["amount"], ""]
-            for i, s in enumerate(unit_summaries(lines), start=1)]
-    rows.append(["合计", "", None, None, sum((line.amount for line in lines), Decimal("0.00")), ""])
-    workbook.add_sheet("单位汇总", UNIT_HEADERS, rows,
-                title=f"{batch.year}年度宣传稿件奖励单位汇总（截至{batch.period_end:%Y年%m月%d日}）")
+    workbook.add_sheet("单位汇总", UNIT_HEADERS, unit_summary_rows(lines), title=unit_summary_title(batch))
 
 
 def unit_summary_workbook(batch, lines):

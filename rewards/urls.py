@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/discard/", views.batch_discard, name="batch_discard"),
     path("<int:pk>/payout.xlsx", views.batch_xlsx, name="batch_xlsx"),
     path("<int:pk>/units.xlsx", views.batch_units_xlsx, name="batch_units_xlsx"),
+    path("<int:pk>/sheet/", views.batch_sheet, name="batch_sheet"),
+    path("<int:pk>/payout.pdf", views.batch_pdf, name="batch_pdf"),
     path("commendations/", views_commendations.commendation_list, name="commendations"),
     path("commendations/propose/", views_commendations.commendation_propose, name="commendation_propose"),
     path("commendations/<int:pk>/confirm/", views_commendations.commendation_confirm_view,
@@ -20,4 +22,6 @@ urlpatterns = [
          name="commendation_remove"),
     path("commendations/certificates/", views_commendations.commendation_certificates,
          name="commendation_certificates"),
+    path("commendations/certificates.pdf", views_commendations.commendation_certificates_pdf,
+         name="commendation_certificates_pdf"),
 ]

@@ -1,15 +1,26 @@
 """Payout batch pages: the list with the reviewer's form to open a batch, a batch per person and per
 unit with the publications behind each amount, confirmation, and the Excel exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response
 from publicity import roles
 from publicity.audit import export_record
-from rewards.exports import payout_sheet, unit_summary_workbook
+from rewards.exports import (
+    PAYOUT_HEADERS,
+    UNIT_HEADERS,
+    payout_rows,
+    payout_sheet,
+    payout_title,
+    unit_summary_rows,
+    unit_summary_title,
+    unit_summary_workbook,
+)
 from rewards.forms import BatchConfirmForm, BatchOpenForm
 from rewards.models import PayoutBatch, PayoutLine, RateSheet
 from rewards.services import (
@@ -117,6 +128,33 @@ def batch_units_xlsx(request, pk):
     export_record(actor=request.user, action="payout_units_export", filename=filename, target=batch,
                   rows=len(lines))
     return unit_summary_workbook(batch, lines).response(filename)
+
+
+def _sheet_context(request, batch) -> dict:
+    """The payout sheet of the lines this user may see (officers: their own unit's), for print and PDF."""
+    lines = list(payout_batch_lines(batch=batch, user=request.user))
+    return {"batch": batch, "title": payout_title(batch), "unit_title": unit_summary_title(batch),
+            "bureau_name": settings.BUREAU_NAME, "lines": lines,
+            "payout_headers": PAYOUT_HEADERS, "payout_rows": payout_rows(lines), "payout_numeric": {5, 6, 7},
+            "unit_headers": UNIT_HEADERS, "unit_rows": unit_summary_rows(lines), "unit_numeric": {2, 3, 4}}
+
+
+@roles.role_required(*READERS)
+def batch_sheet(request, pk):
+    """The payout sheet's print view (A4 landscape, with the 签领 column)."""
+    return render(request, "rewards/batch_sheet.html", _sheet_context(request, _visible_batch(request, pk)))
+
+
+@roles.role_required(*READERS)
+def batch_pdf(request, pk):
+    batch = _visible_batch(request, pk)
+    context = _sheet_context(request, batch)
+    filename = f"奖励发放表_{batch.year}_{batch.period_end:%m%d}.pdf"
+    response = pdf_response(request, template="rewards/batch_pdf.html", context=context, filename=filename)
+    if response.status_code == 200:
+        export_record(actor=request.user, action="payout_pdf", filename=filename, target=batch,
+                      rows=len(context["lines"]))
+    return response
 
 
 def _add_errors(form, exc: ValidationError) -> None:

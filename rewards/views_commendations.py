@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response
 from publicity import roles
+from publicity.audit import export_record
 from rewards.models import Commendation
 from rewards.services import commendation_confirm, commendation_remove, commendations_propose
 from scoring.forms import chosen_year
@@ -18,6 +20,7 @@ EVERYONE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.
 MSG_PROPOSED = "已按{year}年度结算结果生成表彰建议名单（{n}项），请逐项确认或移除。"
 MSG_CONFIRMED = "已确认：{who}。"
 MSG_REMOVED = "已移除：{who}。"
+NO_CERTIFICATES = "{year}年度还没有已确认的表彰，没有可下载的证书。"
 
 
 def _back(year: int):
@@ -73,13 +76,36 @@ def commendation_remove_view(request, pk):
     return _back(commendation.year)
 
 
-@roles.role_required(roles.REVIEWER)
-def commendation_certificates(request):
-    """Every confirmed commendation of the year (or ?id= one of them), one A4 certificate per page."""
+def _certificates(request):
+    """Every confirmed commendation of the year (or ?id= one of them), in the certificates' order."""
     year, _ = chosen_year(request)
     items = (Commendation.objects.filter(year=year, status=Commendation.State.CONFIRMED)
              .select_related("unit").order_by("kind", "rank", "id"))
     if request.GET.get("id", "").isdigit():
         items = items.filter(pk=int(request.GET["id"]))
+    return year, list(items)
+
+
+@roles.role_required(roles.REVIEWER)
+def commendation_certificates(request):
+    """The certificates' print view: one A4 certificate per page."""
+    year, items = _certificates(request)
+    pdf_url = f"{reverse('rewards:commendation_certificates_pdf')}?{request.GET.urlencode() or f'year={year}'}"
     return render(request, "rewards/certificates.html", {
-        "year": year, "items": list(items), "bureau_name": settings.BUREAU_NAME})
+        "year": year, "items": items, "bureau_name": settings.BUREAU_NAME, "pdf_url": pdf_url})
+
+
+@roles.role_required(roles.REVIEWER)
+def commendation_certificates_pdf(request):
+    """The same certificates as a PDF (one page each)."""
+    year, items = _certificates(request)
+    if not items:
+        messages.error(request, NO_CERTIFICATES.format(year=year))
+        return redirect(f"{reverse('rewards:commendation_certificates')}?year={year}")
+    filename = f"{year}年度荣誉证书.pdf"
+    response = pdf_response(request, template="rewards/certificates_pdf.html", filename=filename,
+                            context={"year": year, "items": items, "bureau_name": settings.BUREAU_NAME})
+    if response.status_code == 200:
+        export_record(actor=request.user, action="certificates_pdf", filename=filename,
+                      target="rewards.commendation", rows=len(items), year=year)
+    return response

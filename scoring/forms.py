@@ -66,3 +66,22 @@ class PeriodForm(forms.Form):
         if data.get("period") == "quarter" and data.get("number") and data["number"] > 4:
             self.add_error("number", "季度只能是1至4。")
         return data
+
+
+class BulletinDocumentForm(forms.Form):
+    """The red-header bulletin's document number and date (GET; both optional)."""
+
+    number = forms.IntegerField(label="文号", min_value=1, max_value=9999, required=False,
+                                help_text="如 12，得到“安人社发〔2012〕12号”；不填则留空待手写。",
+                                error_messages={"invalid": "文号请填1至9999的整数，如 12。",
+                                                "min_value": "文号请填1至9999的整数，如 12。",
+                                                "max_value": "文号请填1至9999的整数，如 12。"})
+    issued_on = forms.DateField(label="成文日期", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                help_text="不填为结算日期（未结算时为今天）。",
+                                error_messages={"invalid": "成文日期格式不对，请写成 2012-01-10。"})
+
+    def document_number(self, *, prefix: str, issued_on) -> str:
+        # Official numbering: 机关代字〔年份〕序号号; the year is the year the document is issued.
+        number = self.cleaned_data.get("number")
+        return f"{prefix}〔{issued_on.year}〕{number if number else '　　'}号"

@@ -1,5 +1,6 @@
 """Dashboard (领导, 审核员), unit drill-down, bulletin (通报), periodic bulletins, year close and 公示."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,15 +11,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pdf import pdf_response, seal_data_uri
 from publicity import roles
 from publicity.audit import export_record
 from publicity.models import ALL_UNITS, Unit
 from scoring import charts, pagecache, rules, services
 from scoring.exports import periodic_workbook, statistics_workbook
-from scoring.forms import AnswerForm, ObjectionForm, PeriodForm, PublicizeForm, ReopenForm, chosen_year
+from scoring.forms import (
+    AnswerForm,
+    BulletinDocumentForm,
+    ObjectionForm,
+    PeriodForm,
+    PublicizeForm,
+    ReopenForm,
+    chosen_year,
+)
 from scoring.models import Objection, YearClose, policy_for_year
 
 MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
+BULLETIN_TITLE = "关于{year}年度人力资源和社会保障宣传工作考核结果的通报"
+STATEMENT_TITLE = "{unit}{year}年度宣传工作考核得分说明"
 NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
 
 
@@ -66,10 +78,7 @@ def dashboard(request):
 
 
 def _visible_units(user):
-    scope = roles.unit_scope(user)
-    if scope is ALL_UNITS:
-        return Unit.objects.all()
-    return Unit.objects.filter(pk__in=[unit.pk for unit in scope])
+    return Unit.objects.visible_to(user)
 
 
 @login_required
@@ -77,6 +86,13 @@ def unit(request, year, unit_id):
     unit = get_object_or_404(_visible_units(request.user), pk=unit_id)
     detail = services.unit_detail(year=year, unit=unit, today=timezone.localdate())
     return _render_unit(request, detail, objection_form=ObjectionForm())
+
+
+def _statement_context(detail) -> dict:
+    """What the unit page and its PDF statement show (templates/scoring/includes/unit_statement.html)."""
+    state = detail.state
+    return {"detail": detail, "year": detail.year, "result": detail.result, "final": detail.final,
+            "in_notice": bool(state and state.state == YearClose.State.NOTICE)}
 
 
 def _render_unit(request, detail, *, objection_form):
@@ -88,8 +104,7 @@ def _render_unit(request, detail, *, objection_form):
     history = services.unit_history(unit=detail.unit, today=timezone.localdate(), known=live)
     context = {
         "history": history, "history_chart": _history_chart(history, detail.year),
-        "detail": detail, "year": detail.year, "result": detail.result, "final": detail.final,
-        "in_notice": bool(state and state.state == YearClose.State.NOTICE),
+        **_statement_context(detail),
         "can_object": own and bool(state and state.state == YearClose.State.NOTICE
                                    and timezone.localdate() <= state.notice_until),
         "objection_form": objection_form, "objections": objections, "sees_all": not own,
@@ -105,6 +120,21 @@ def _history_chart(history: services.UnitHistory, year: int):
     top = max([policy.base + policy.base * policy.bonus_cap_ratio, *(y.result.shown_score for y in history.years)])
     return charts.column_chart([y.result.shown_score for y in history.years],
                                [f"{y.year}" for y in history.years], top=top, slot=max(46, 560 // len(history.years)))
+
+
+@login_required
+def unit_pdf(request, year, unit_id):
+    """The unit's score statement (得分说明) as a PDF: the unit page's statement, as a document."""
+    unit = get_object_or_404(_visible_units(request.user), pk=unit_id)
+    detail = services.unit_detail(year=year, unit=unit, today=timezone.localdate())
+    title = STATEMENT_TITLE.format(unit=unit.name, year=year)
+    context = {**_statement_context(detail), "title": title, "bureau_name": settings.BUREAU_NAME,
+               "printed_on": timezone.localdate()}
+    response = pdf_response(request, template="scoring/unit_pdf.html", context=context, filename=f"{title}.pdf")
+    if response.status_code == 200:
+        export_record(actor=request.user, action="unit_statement_pdf", filename=f"{title}.pdf",
+                      target="scoring.yearclose", unit=unit, year=year)
+    return response
 
 
 @login_required
@@ -140,18 +170,48 @@ def bulletin(request):
     return _render_bulletin(request, year, form=form)
 
 
-def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
-    state = services.year_state(year)
+def _bulletin_body(year, state) -> str:
+    """The bulletin's tables, for the page and the red-header PDF alike (rendered once for a closed year)."""
 
     def body() -> str:  # not called for a closed year already rendered (pagecache)
         bulletin = services.bulletin_for_year(year=year, state=state)
         return render_to_string("scoring/includes/bulletin_body.html", {"year": year, "bulletin": bulletin})
 
+    return pagecache.closed_year_html(state, "bulletin", body)
+
+
+def _render_bulletin(request, year, *, form, publicize_form=None, reopen_form=None, status=200):
+    state = services.year_state(year)
     context = {"year": year, "form": form, "state": state, "estimate": not (state and state.has_snapshot),
-               "body": pagecache.closed_year_html(state, "bulletin", body),
-               "is_reviewer": roles.is_reviewer(request.user),
+               "body": _bulletin_body(year, state),
+               "is_reviewer": roles.is_reviewer(request.user), "document_form": BulletinDocumentForm(),
                "publicize_form": publicize_form or PublicizeForm(), "reopen_form": reopen_form or ReopenForm()}
     return render(request, "scoring/bulletin.html", context, status=status)
+
+
+@login_required
+def bulletin_pdf(request):
+    """The bulletin as a red-header document (红头文件): bureau, document number, date, tables, seal."""
+    year, _ = chosen_year(request)
+    form = BulletinDocumentForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(f"{reverse('scoring:bulletin')}?year={year}")
+    state = services.year_state(year)
+    estimate = not (state and state.has_snapshot)
+    closed_on = state.closed_on if state and state.is_closed else None
+    issued_on = form.cleaned_data["issued_on"] or closed_on or timezone.localdate()
+    title = BULLETIN_TITLE.format(year=year)
+    context = {"year": year, "title": title, "estimate": estimate, "body": _bulletin_body(year, state),
+               "issuer": f"{settings.BUREAU_NAME}文件", "bureau_name": settings.BUREAU_NAME,
+               "doc_number": form.document_number(prefix=settings.DOCUMENT_NUMBER_PREFIX, issued_on=issued_on),
+               "issued_on": issued_on, "seal": seal_data_uri()}
+    filename = f"{year}年度宣传工作考核通报{'（预估）' if estimate else ''}.pdf"
+    response = pdf_response(request, template="scoring/bulletin_pdf.html", context=context, filename=filename)
+    if response.status_code == 200:
+        export_record(actor=request.user, action="bulletin_pdf", filename=filename, target="scoring.yearclose",
+                      year=year, number=context["doc_number"])
+    return response
 
 
 @login_required

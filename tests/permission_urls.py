@@ -7,10 +7,11 @@ KWARGS = {
     "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
     "scoring:unit": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_lodge": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
+    "scoring:unit_pdf": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_answer": lambda world: {"pk": world["objection"].pk},
     **{name: (lambda world: {"pk": world["batch"].pk}) for name in (
         "rewards:batch_detail", "rewards:batch_xlsx", "rewards:batch_units_xlsx", "rewards:batch_confirm",
-        "rewards:batch_discard")},
+        "rewards:batch_discard", "rewards:batch_sheet", "rewards:batch_pdf")},
     **{name: (lambda world: {"pk": world["commendation"].pk}) for name in (
         "rewards:commendation_confirm", "rewards:commendation_remove")},
     **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
@@ -25,6 +26,10 @@ KWARGS = {
     **{name: (lambda world: {"pk": world["report"].pk}) for name in (
         "reporting:report", "reporting:report_export", "reporting:report_attachment")},
     "reporting:report_new": lambda world: {"key": "2011"},
+    "api:unit": lambda world: {"pk": world["unit"].pk},
+    **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
+        "api:record", "api:record_submit", "api:record_proofs", "api:record_approve", "api:record_reject")},
+    "api:proof": lambda world: {"pk": world["proof"].pk},
 }
 
 

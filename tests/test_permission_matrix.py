@@ -5,7 +5,7 @@ so a new page cannot slip in without deciding who may see it. Admin URLs are dec
 
 Outcomes: an allowed persona reaches the view (a page, a redirect, or 400 for an empty form; never a
 login page); a refused one is
-sent to the login page (anonymous, or non-staff in the admin) or gets 403/404/405.
+sent to the login page (anonymous, or non-staff in the admin) or gets 401 (the API, anonymous)/403/404/405.
 """
 
 import datetime
@@ -128,6 +128,32 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "rewards:commendation_confirm": (NOBODY_, REVIEWERS),
     "rewards:commendation_remove": (NOBODY_, REVIEWERS),
     "rewards:commendation_certificates": (REVIEWERS, None),
+    # PDF documents (issue 18): who may read the page may download its PDF
+    "scoring:bulletin_pdf": (LOGGED_IN, None),
+    "scoring:unit_pdf": (OWN_UNIT_READERS, None),
+    "rewards:batch_sheet": (REVIEWERS_LEADERS, None),
+    "rewards:batch_pdf": (REVIEWERS_LEADERS, None),
+    "rewards:commendation_certificates_pdf": (REVIEWERS, None),
+    # the REST API (issue 18), with the session; tokens and their scopes: tests/api/test_token_scopes.py
+    "api:root": (LOGGED_IN, None),
+    "api:units": (LOGGED_IN, None),  # officers and heads: their own unit only
+    "api:unit": (OWN_UNIT_READERS, None),
+    "api:quotas": (LOGGED_IN, None),  # the visible units' quotas only
+    "api:outlets": (LOGGED_IN, None),
+    "api:assessment": (LOGGED_IN, None),  # like the bulletin: every unit's score is public to every user
+    "api:bulletin": (LOGGED_IN, None),
+    "api:rewards": (REVIEWERS_LEADERS, None),
+    "api:records": (LOGGED_IN, frozenset({"alice", "bob"})),
+    "api:record": (OWN_UNIT_READERS, None),
+    "api:record_submit": (NOBODY_, frozenset({"alice"})),
+    "api:record_proofs": (NOBODY_, frozenset({"alice"})),
+    "api:record_approve": (NOBODY_, REVIEWERS),
+    "api:record_reject": (NOBODY_, REVIEWERS),
+    "api:proof": (OWN_UNIT_READERS, None),
+    "api:token": (NOBODY_, EVERYONE),  # POST only: user name and password in the body
+    "api:token_revoke": (NOBODY_, LOGGED_IN),
+    "api:schema": (LOGGED_IN, None),
+    "api:docs": (LOGGED_IN, None),
 }
 
 # Admin, per model. The superuser may do every action the admin offers at all; NOBODY lists the actions
@@ -155,6 +181,7 @@ NOBODY: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
+    "api.apitoken": frozenset({"delete"}),  # revoked, never deleted
 }
 REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "auth.user": frozenset(),
@@ -165,6 +192,7 @@ REVIEWER_ACTIONS: dict[str, frozenset[str]] = {
     "axes.accessattempt": frozenset(),
     "axes.accesslog": frozenset(),
     "axes.accessfailurelog": frozenset(),
+    "api.apitoken": frozenset(),  # API tokens are the administrator's
 }
 
 
@@ -254,6 +282,13 @@ def world(make_publication, hanbin):
             "user": User.objects.create_user("matrix-user")}
 
 
+@pytest.fixture(autouse=True)
+def quick_pdfs(monkeypatch):
+    """The matrix checks who reaches a PDF view, not the layout (tests/test_documents.py): skip the rendering."""
+    monkeypatch.setattr("core.pdf.pdf_unavailable_reason", lambda: None)
+    monkeypatch.setattr("core.pdf.pdf_render", lambda **kwargs: b"%PDF-1.7 matrix")
+
+
 def url_for(name: str, world) -> str:
     from tests.permission_urls import kwargs_for
 
@@ -268,7 +303,7 @@ def assert_outcome(response, allowed: bool, persona: str, url: str):
         assert response.status_code in (200, 201, 204, 301, 302, 303, 400) and not sent_to_login, (
             f"{persona} should reach {url}, got {response.status_code} {location}")
     else:
-        assert sent_to_login or response.status_code in (403, 404, 405), (
+        assert sent_to_login or response.status_code in (401, 403, 404, 405), (
             f"{persona} must not reach {url}, got {response.status_code} {location}")
 
 

@@ -289,6 +289,52 @@ def test_journey_3_a_leader_sees_the_units_score_change_after_the_approval(
         shoot("j3-bulletin-print")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    bulletin_pdf_page_one(browser, live_server)
+
+
+def bulletin_pdf_page_one(browser, live_server):
+    """The red-header PDF offered beside the bulletin, downloaded with the leader's session: its first page is
+    saved as a picture (pdftoppm) beside the screenshots and carries the header and the new score."""
+    import shutil
+    import subprocess
+    import urllib.request
+
+    from tests.e2e.conftest import SCREENSHOTS
+
+    form = browser.find_element(By.CSS_SELECTOR, "form.document-form")
+    assert form.find_element(By.XPATH, ".//button").text == "下载红头文件（PDF）"
+    if not (shutil.which("pdftoppm") and shutil.which("pdftotext")):
+        pytest.fail("需要 poppler-utils（pdftoppm、pdftotext）来查看PDF")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    request = urllib.request.Request(f"{live_server.url}/scoring/bulletin.pdf?year=2011&number=3&issued_on=2012-01-10",
+                                     headers={"Cookie": cookies})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        document = response.read()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / "j3-bulletin.pdf"
+    path.write_bytes(document)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(path),
+                    str(SCREENSHOTS / "j3-bulletin-pdf-page1")], check=True)
+    assert (SCREENSHOTS / "j3-bulletin-pdf-page1.png").stat().st_size > 10_000
+    text = "".join(subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], check=True,
+                                  capture_output=True, text=True).stdout.split())
+    assert "安康市人力资源和社会保障局文件" in text and "安人社发〔2012〕3号" in text and "汉滨区" in text
+
+
+def test_the_api_documentation_runs_under_the_apps_content_security_policy(personas, browser, live_server, login,
+                                                                          shoot):
+    """Swagger UI (served by the app) renders the API's operations without a single CSP violation."""
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")})
+    login("rita", "pw-rita")
+    nav(browser, "数据接口")
+    wait(browser, 20).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".opblock")) >= 10)
+    assert "/api/v1/records/" in text_of(browser, "#swagger-ui")
+    assert browser.execute_script("return window.__cspViolations") == []
+    shoot("api-docs")
 
 
 def press(browser, *keys):

@@ -137,3 +137,40 @@ def test_a_reviewer_imports_the_allocation_table_for_a_year(client, rita):
     response = confirm(client, response, "/admin/publicity/quota/process_import/")
     assert response.status_code == 302
     assert dict(Quota.objects.filter(year=2014).values_list("line__code", "count")) == {"L_MUN_UP": 41, "L_RES": 4}
+
+
+def _rows(response):
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+def test_every_reference_list_exports_what_its_filters_show_under_chinese_headers(client, rita):
+    from publicity.models import AuditEvent
+
+    client.force_login(rita)
+    units = _rows(client.get("/admin/publicity/unit/export/?kind__exact=county"))
+    assert units[0][:2] == ["单位名称", "单位类型"]
+    assert {r[1] for r in units[1:]} == {"县区"} and len(units) == 11  # the ten counties
+    query = "?level__exact=provincial&media_class__exact=party_paper"
+    outlets = _rows(client.get("/admin/publicity/outlet/export/" + query))
+    assert [r[0] for r in outlets[1:]] == ["陕西日报"] and "别名" in outlets[0]
+    aliases = _rows(client.get("/admin/publicity/outletalias/export/?q=央视"))
+    assert aliases == [["别名", "媒体"], ["央视", "中央电视台"]]
+    sheets = _rows(client.get("/admin/rewards/ratesheet/export/?year=2011"))
+    assert sheets[0][:5] == ["年度", "发布单位", "奖励标准", "档次", "媒体"]
+    assert any("陕西日报" in (r[4] or "") for r in sheets[1:])
+    AuditEvent.objects.create(action="test", target_type="x", summary="审计导出测试")
+    events = _rows(client.get("/admin/publicity/auditevent/export/?action__exact=test"))
+    assert [r[events[0].index("摘要")] for r in events[1:]] == ["审计导出测试"]
+    assert AuditEvent.objects.filter(action="auditevent_export").exists()  # the export is audited too
+
+
+def test_the_quota_list_exports_as_an_allocation_table_that_reimports_unchanged(client, rita):
+    from exchange.services import quotas_import
+
+    client.force_login(rita)
+    response = client.get("/admin/publicity/quota/export/?year=2011&unit__kind__exact=county")
+    rows = _rows(response)
+    assert rows[0][:3] == ["单位", "单位类型", "市级及以上媒体新闻稿件"] and len(rows) == 11
+    result = quotas_import(actor=rita, year=2011, file=response.content, filename="导出.xlsx")
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 10)

@@ -285,3 +285,52 @@ def test_numbering_an_already_imported_manuscript_adopts_it(rita):
     assert Manuscript.objects.get().ref == "HB-9"
     again = articles_import(actor=rita, file=xlsx_bytes([HEADER, row()]), filename="a")
     assert again.created == 0 and Publication.objects.count() == 1
+
+
+def test_the_commands_answer_in_json_for_scripts(tmp_path, capsys):
+    import json
+
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(dirty_file(2))
+    bad.write_bytes(xlsx_bytes([HEADER, row(date="明天"), row(title="好的")]))
+    call_command("import_articles", str(good), "--format", "json")
+    output = json.loads(capsys.readouterr().out)
+    assert output == {"ok": True, "dry_run": False, "new": 2, "updated": 0, "unchanged": 0, "skipped": 0,
+                      "extra": {"新增稿件": 2}, "skipped_rows": [], "errors": []}
+    call_command("import_articles", str(good), "--format", "json", "--dry-run")
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 2
+    with pytest.raises(CommandError):
+        call_command("import_articles", str(bad), "--format", "json")
+    output = json.loads(capsys.readouterr().out)
+    assert output["ok"] is False and output["new"] == 0
+    assert output["errors"] == [{"row": 2, "column": "发表日期", "value": "明天",
+                                 "reason": output["errors"][0]["reason"]}]
+    assert "无法识别的日期" in output["errors"][0]["reason"]
+
+
+def test_the_quota_command_answers_in_json(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(xlsx_bytes([["单位", "单位类型", "市级及以上媒体新闻稿件"], ["汉滨区", "县区", 41],
+                                 ["新的局属单位", "局属单位", 15]]))
+    call_command("import_quotas", str(path), "--year", "2015", "--format", "json")
+    output = json.loads(capsys.readouterr().out)
+    assert (output["ok"], output["new"], output["updated"], output["extra"]) == (True, 1, 1, {"新增单位": 1})
+
+
+def test_the_statistics_table_is_the_assessment_itself(rita, hanbin, hanyin, make_publication):
+    # Issue 13 item 5: built from scoring.services.assess_year, not from a second count of D2.
+    from exchange.services import statistics_export
+    from scoring.services import assess_year
+
+    for i, outlet in enumerate(["人民日报", "陕西日报", "安康日报", "安康电视台", "局网站"]):
+        make_publication(hanbin, title=f"汉滨{i}", outlet=outlet, kind=["news", "research"][i % 2])
+        make_publication(hanyin, title=f"汉阴{i}", outlet=outlet, topic="shuangchuang")
+    rows = _sheet_rows(statistics_export(year=2011, actor=rita), "任务完成情况")
+    header = rows[1]
+    by_unit = {r[0]: dict(zip(header, r, strict=True)) for r in rows[2:]}
+    for result in assess_year(year=2011):
+        for line in result.lines:
+            assert by_unit[result.unit_name][f"{line.label}·任务"] == line.count
+            assert by_unit[result.unit_name][f"{line.label}·完成"] == line.have
