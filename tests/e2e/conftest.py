@@ -100,12 +100,27 @@ def wait_for_width(browser, width: int, timeout: float = 5):
     WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return window.innerWidth") == width)
 
 
+def _gone(element):
+    """Like expected_conditions.staleness_of, but Chromium sometimes answers for a node of the document being
+    replaced with an "unhandled inspector error: Node … does not belong to the document" instead of a stale
+    element: that, too, means the old page is gone (a flake seen under load)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def predicate(_driver):
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return predicate
+
+
 def wait_for_new_page(browser, old_html, timeout: float = 10):
     """After a click that submits a form: wait until the old document is gone and the new one is loaded."""
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old_html))
+    WebDriverWait(browser, timeout).until(_gone(old_html))
     WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
