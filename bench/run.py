@@ -23,6 +23,9 @@ Sections (each can be skipped with --skip NAME):
 - exports:    statistics export of the year and detail export of 50,000 rows (time).
 - import:     bench/import_bench.py: 10,000 rows, ours vs a default django-import-export resource, then
               50,000 rows (ours), each in a subprocess on a throwaway SQLite database.
+- search:     the header's search box (issue 15) through publicity.search for a leader (every unit and year)
+              and an officer (own unit): the substring index (SQLite FTS5 trigram / PostgreSQL pg_trgm) vs a
+              plain icontains scan of the same fields, first page and count, as the results page asks.
 - memory:     peak memory (VmHWM, the peak resident set) of a 50,000-row detail import and of a 50,000-row detail
               export, each in its own subprocess.
 - documents:  (issue 18) the bulletin as a page and as the red-header PDF (WeasyPrint), the API's assessment
@@ -55,9 +58,10 @@ EXPORT_ROWS = 50_000
 TARGETS = {
     "assess_vs_floor": 2.0, "assess_vs_naive": 20.0, "dashboard_queries": 15, "dashboard_ms": 150,
     "officer_queries": 10, "import_ratio": 5.0, "export_s": 3.0, "import_50k_s": 5.0, "memory_mb": 500,
-    "open_warm_ms": 100, "open_after_write_ms": 300, "open_rps": 50,
+    "open_warm_ms": 100, "open_after_write_ms": 300, "open_rps": 50, "search_ms": 200,
 }
 
+SECTIONS = ["assess", "pages", "load", "openyear", "exports", "import", "memory", "documents", "search"]
 rows_out: list[tuple[str, str, str]] = []  # (measure, figure, target/verdict)
 
 
@@ -189,6 +193,73 @@ def bench_assess(year: int, repeat: int, naive_sample: int) -> None:
     report(f"  per-unit, per-line ORM counts{extrapolated}", f"{naive * 1000:.0f} ms",
            verdict(naive / ours >= TARGETS["assess_vs_naive"], f"ours ≥ 20× faster: {naive / ours:.0f}×")
            + ("" if not mismatches else f" · {len(mismatches)} line counts differ!"))
+
+
+# --- Search (issue 15) ---------------------------------------------------------------------------
+
+SEARCHES = [
+    # (label, query): a title fragment of 5 %, a unit, a rare combination, an outlet, a link, a 3-character name
+    ("title fragment (1 in 20 titles)", "春风行动"),
+    ("unit name", "{unit}"),
+    ("two words: unit + subject", "{unit} 社会保障卡"),
+    ("outlet name", "陕西日报"),
+    ("link fragment", "{link}"),
+    ("three-character author", "王建华"),
+]
+
+
+def _icontains_scan(user, terms):
+    from django.db.models import Q
+
+    from publicity.models import Publication
+
+    results = Publication.objects.visible_to(user).select_related("manuscript__unit", "outlet")
+    for term in terms:
+        results = results.filter(Q(manuscript__title__icontains=term) | Q(manuscript__authors__icontains=term)
+                                 | Q(outlet__name__icontains=term) | Q(manuscript__unit__name__icontains=term)
+                                 | Q(url__icontains=term))
+    return results.order_by("-published_on", "-id")
+
+
+def _first_page(queryset):
+    """What a results page asks of a plain scan: the count for the pager and the first 25 rows."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(queryset, 25).get_page(1)
+    return page.paginator.count, [p.manuscript.title for p in page]
+
+
+def _our_first_page(found):
+    """The same of publicity.search, as the search page does it."""
+    from publicity.search import search_page
+
+    page = search_page(found, 1)
+    return page.paginator.count, [p.manuscript.title for p in page]
+
+
+def bench_search(year: int, repeat: int) -> None:
+    from publicity.models import Publication
+    from publicity.search import publication_search, terms_of
+
+    leader, officer = bench_users()
+    unit = officer.membership.unit.name
+    # the end of one of the officer's links, e.g. "xxgk/2025/0012345"
+    link = (Publication.objects.visible_to(officer).in_year(year).exclude(url="").order_by("pk")
+            .values_list("url", flat=True).first() or "")[-22:-6]
+    for label, template in SEARCHES:
+        query = template.format(unit=unit, year=year, link=link)
+        for who, user in (("leader", leader), ("officer", officer)):
+            ours, (count, _rows) = timed(lambda u=user, q=query: _our_first_page(
+                publication_search(user=u, query=q, default_year=year)), repeat)
+            scan, (scan_count, _) = timed(lambda u=user, q=query: _first_page(_icontains_scan(u, terms_of(q))),
+                                          max(1, repeat // 2))
+            same = "" if scan_count == count else f" · counts differ ({count} vs {scan_count})!"
+            report(f"search {label!r} ({who})", f"{ours * 1000:.0f} ms vs scan {scan * 1000:.0f} ms",
+                   verdict(ours * 1000 <= TARGETS["search_ms"], "≤ 200 ms") + f" · {count} found" + same)
+    short, (count, _) = timed(lambda: _our_first_page(publication_search(user=leader, query="王明",
+                                                                         default_year=year)), repeat)
+    report("search two-character name (leader: one year, scanned)", f"{short * 1000:.0f} ms",
+           verdict(short * 1000 <= TARGETS["search_ms"], "≤ 200 ms") + f" · {count} found")
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -426,7 +497,7 @@ def bench_open_year(year: int, repeat: int, seconds: float, threads: int) -> Non
     from django.test import Client, override_settings
     from django.urls import reverse
 
-    from scoring.pagecache import scores_changed
+    from core.versions import scores_changed
 
     leader, _ = bench_users()
     client = Client()
@@ -641,11 +712,13 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["assess", "pages", "load", "openyear", "exports", "import", "memory",
-                                 "documents"])
+                        choices=SECTIONS)
+    parser.add_argument("--only", action="append", default=[], choices=SECTIONS, help="run only these sections")
     parser.add_argument("--child", choices=["export", "import", "table"], help=argparse.SUPPRESS)
     parser.add_argument("table", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only:
+        args.skip = [name for name in SECTIONS if name not in args.only]
     scale = dict(SCALES[args.scale])
     if args.years:
         scale["years"] = args.years
@@ -685,6 +758,8 @@ def run(args, scale: dict) -> None:
         bench_import()
     if "memory" not in args.skip:
         bench_memory()
+    if "search" not in args.skip:
+        bench_search(year, args.repeat)
     if "documents" not in args.skip:
         bench_documents(year, args.repeat)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

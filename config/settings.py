@@ -167,6 +167,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After auth and messages: an account an administrator gave a password must choose its own first.
+    "publicity.accounts.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -203,11 +205,12 @@ OPEN_YEAR_PAGE_CACHE = env_bool("OPEN_YEAR_PAGE_CACHE",
 # Django 6 makes https the default scheme of URL form fields; our officers paste both kinds of links.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
+# Django's four rules with Chinese texts (publicity/password_validation.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "publicity.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "publicity.password_validation.MinimumLengthValidator"},
+    {"NAME": "publicity.password_validation.CommonPasswordValidator"},
+    {"NAME": "publicity.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -243,6 +246,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(env_str("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Password reset links (by e-mail, or handed out by an administrator) work once and expire after this.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "宣传工作考核系统 <noreply@localhost>")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("publicity.urls_accounts")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("scoring/", include("scoring.urls")),

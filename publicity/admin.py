@@ -1,12 +1,14 @@
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from core import roles
-from core.admin_base import AuditedAdmin, AuditedDeleteMixin, ReadOnlyAdmin, ScopedAdmin
+from core.admin_base import AuditedAdmin, AuditedDeleteMixin, LabelledTabularInline, ReadOnlyAdmin, ScopedAdmin
 from core.audit import audit_record, snapshot
 from core.yearlock import (
     ManuscriptYearForm,
@@ -15,7 +17,7 @@ from core.yearlock import (
     YearLockedInlineFormSet,
     year_is_closed,
 )
-from publicity import services
+from publicity import accounts, services
 from publicity.forms import RejectForm
 from publicity.models import (
     ExportFile,
@@ -31,7 +33,7 @@ from publicity.models import (
 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     fields = ("user", "phone")
@@ -46,8 +48,59 @@ class UnitAdmin(AuditedAdmin):
     search_fields = ("name",)
     inlines = [MembershipInline]  # scoring/admin.py adds the unit's quotas
 
+    def get_changelist_form(self, request, **kwargs):
+        """The list's 排序 boxes are named for screen readers (the admin gives them no label)."""
+        base = super().get_changelist_form(request, **kwargs)
 
-class OutletAliasInline(admin.TabularInline):
+        class LabelledForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for field in self.fields.values():
+                    field.widget.attrs.setdefault("aria-label", f"{self.instance}：{field.label}")
+
+        return LabelledForm
+    change_form_template = "admin/publicity/unit/change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:unit_id>/handover/", self.admin_site.admin_view(self.handover_view),
+                     name="publicity_unit_handover"), *super().get_urls()]
+
+    def handover_view(self, request, unit_id):
+        """信息宣传员交接 (issue 15): the administrator's page; accounts.unit_officer_handover does the work."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        from publicity.forms_accounts import HandoverForm
+
+        if not (request.user.has_perm("auth.change_user") and request.user.has_perm("publicity.change_unit")):
+            raise PermissionDenied("只有管理员可以办理信息宣传员交接。")
+        unit = get_object_or_404(Unit, pk=unit_id)
+        form = HandoverForm(request.POST or None, unit=unit)
+        context = {**self.admin_site.each_context(request), "title": f"{unit}：更换信息宣传员", "unit": unit,
+                   "form": form, "opts": self.model._meta, "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                new_user = accounts.unit_officer_handover(
+                    unit=unit, old_officer=data["old_officer"], new_officer=data["new_officer"],
+                    new_username=data["username"], new_name=data["name"], new_email=data["email"],
+                    actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                context.update(new_user=new_user, old_user=data["old_officer"], done=True)
+                if new_user.email:
+                    accounts.account_invite_mail(user=new_user, actor=request.user)
+                    context["mailed"] = True
+                elif not new_user.has_usable_password():
+                    context["link"] = accounts.account_reset_link_issue(user=new_user, actor=request.user)
+                messages.success(request, f"{unit}的信息宣传员已交接给{new_user.username}。")
+        return TemplateResponse(request, "admin/publicity/unit/handover.html", context)
+
+
+class OutletAliasInline(LabelledTabularInline):
     model = OutletAlias
     extra = 1
     fields = ("name",)
@@ -81,7 +134,7 @@ class KeyTopicAdmin(AuditedAdmin):
     list_display = ("name", "code", "sort_order")
 
 
-class PublicationInline(admin.TabularInline):
+class PublicationInline(LabelledTabularInline):
     model = Publication
     form = PublicationYearForm
     formset = YearLockedInlineFormSet
@@ -103,7 +156,7 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
     search_fields = ("title", "authors", "ref")
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
-    filter_horizontal = ("key_topics",)
+    # A plain multiple choice: the admin's two-box widget carries ARIA attributes axe rejects (issue 15).
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = [PublicationInline]
 
@@ -118,7 +171,7 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ProofFileInline(admin.TabularInline):
+class ProofFileInline(LabelledTabularInline):
     model = ProofFile
     extra = 0
     fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
@@ -258,7 +311,7 @@ class NotificationAdmin(admin.ModelAdmin):
 class UnitMembershipInline(admin.StackedInline):
     model = Membership
     can_delete = False
-    fields = ("unit", "phone")
+    fields = ("unit", "phone", "must_change_password")
     verbose_name = "所属单位"
     verbose_name_plural = "所属单位"
 
@@ -302,6 +355,7 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(AccountAuditMixin, BaseGroupAdmin):
     audit_prefix = "group"
+    filter_horizontal = ()  # plain multiple choices: the two-box widget's ARIA fails axe (issue 15)
     audit_snapshot = staticmethod(group_snapshot)
 
 
@@ -313,6 +367,8 @@ class UserAdmin(AccountAuditMixin, BaseUserAdmin):
     list_display = ("username", "first_name", "email", "unit", "roles", "is_active")
     list_filter = ("groups", "is_active", "is_staff", "membership__unit")
     list_select_related = ("membership__unit",)
+    filter_horizontal = ()  # plain multiple choices: the two-box widget's ARIA fails axe (issue 15)
+    readonly_fields = ("last_login", "date_joined")  # facts, not settings (and their split inputs lack labels)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -332,7 +388,38 @@ class UserAdmin(AccountAuditMixin, BaseUserAdmin):
             user = User.objects.get(pk=id)
             audit_record(actor=request.user, action="user.password", target=user,
                          summary=f"重设用户密码：{user}", after={"username": user.username})
+            # issue 15: a password an administrator chose is replaced by the user at the next login.
+            accounts.account_require_password_change(user=user, actor=request.user, reason="管理员重设密码")
         return response
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            accounts.account_require_password_change(user=form.instance, actor=request.user,
+                                                     reason="管理员新建账号")
+
+    change_form_template = "admin/publicity/user_change_form.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:user_id>/reset-link/", self.admin_site.admin_view(self.reset_link_view),
+                     name="auth_user_reset_link"), *super().get_urls()]
+
+    def reset_link_view(self, request, user_id):
+        """一次性重设链接 (issue 15): for a user without e-mail; shown once, to be handed over in person."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        user = get_object_or_404(User, pk=user_id)
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied("只有管理员可以生成重设链接。")
+        context = {**self.admin_site.each_context(request), "title": f"为{user.username}生成一次性密码重设链接",
+                   "account": user, "opts": self.model._meta,
+                   "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+        if request.method == "POST":
+            context["link"] = accounts.account_reset_link_issue(user=user, actor=request.user)
+        return TemplateResponse(request, "admin/auth/user/reset_link.html", context)
 
 
 @admin.register(ExportFile)

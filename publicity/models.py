@@ -66,6 +66,11 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members",
                              verbose_name="所属单位", null=True, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Issue 15: an account created or given a password by an administrator must choose its own password at
+    # its next login (publicity.accounts.PasswordChangeRequiredMiddleware); cleared when the user sets one.
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False,
+        help_text="管理员新建账号或重设密码后自动勾选；用户修改密码后自动取消。")
 
     class Meta:
         verbose_name = "用户所属单位"
@@ -276,6 +281,8 @@ class Publication(models.Model):
             # scale on SQLite, bench/), and serves every (status, published_on) look-up as before.
             models.Index(fields=["status", "published_on", "manuscript", "outlet"], name="publication_year_cover"),
             models.Index(fields=["url"], name="publication_url"),
+            # Newest first without a sort (search results, year ranges without a status: issue 15).
+            models.Index(fields=["published_on", "id"], name="publication_date_id"),
         ]
 
     def __str__(self):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.admin_base import AuditedAdmin, ReadOnlyAdmin
+from core.admin_base import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin
 from core.yearlock import YearLockedForm, YearLockedInlineFormSet, year_is_closed
 from rewards.forms import SheetYearForm
 from rewards.models import (
@@ -49,7 +49,7 @@ class HeadlineRateInlineFormSet(YearLockedInlineFormSet):
                 raise ValidationError(ERR_HEADLINE_TWICE.format(outlet=outlet))
 
 
-class RateTierInline(admin.TabularInline):
+class RateTierInline(LabelledTabularInline):
     model = RateTier
     form = SheetYearForm
     formset = RateTierInlineFormSet
@@ -58,7 +58,7 @@ class RateTierInline(admin.TabularInline):
     autocomplete_fields = ("outlets",)
 
 
-class HeadlineRateInline(admin.TabularInline):
+class HeadlineRateInline(LabelledTabularInline):
     model = HeadlineRate
     form = SheetYearForm
     formset = HeadlineRateInlineFormSet
@@ -147,7 +147,7 @@ class RewardBudgetAdmin(AuditedAdmin):
     list_display = ("year", "amount", "note")
 
 
-class PayoutLineInline(admin.TabularInline):
+class PayoutLineInline(LabelledTabularInline):
     model = PayoutLine
     extra = 0
     fields = ("unit", "manuscript", "recipient", "outlet", "amount_due", "amount_paid_before", "amount")

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.admin_base import AuditedAdmin, ReadOnlyAdmin, extend
+from core.admin_base import AuditedAdmin, LabelledTabularInline, ReadOnlyAdmin, extend
 from core.yearlock import YearLockedForm, YearLockedInlineFormSet, year_is_closed
 from publicity.models import KIND_CHOICES, Outlet, Unit
 from scoring.models import AssessmentPolicy, Objection, Quota, QuotaLine, UnitResultSnapshot
@@ -52,7 +52,7 @@ class QuotaInlineFormSet(YearLockedInlineFormSet):
                 raise ValidationError(f"{year}年：{exc.messages[0]}") from exc
 
 
-class QuotaInline(admin.TabularInline):
+class QuotaInline(LabelledTabularInline):
     model = Quota
     form = YearLockedForm
     formset = QuotaInlineFormSet

@@ -67,8 +67,10 @@ class ColumnChart:
     line_points: str  # the trend as an SVG polyline
 
 
-def column_chart(values: list[int], labels: list[str], *, plot_height: int = 160, slot: int = 46) -> ColumnChart:
-    top = max([*values, 1])
+def column_chart(values: list, labels: list[str], *, plot_height: int = 160, slot: int = 46,
+                 top=None) -> ColumnChart:
+    """Columns of values (ints, or Decimals such as scores) scaled to `top` (default: the largest value)."""
+    top = top if top else max([*values, 1])
     baseline = plot_height + 20
     columns = []
     points = []

@@ -54,8 +54,11 @@ def table_text(*, year: int, results) -> str:
     return "\n".join(out)
 
 
-def statistics_workbook(*, year: int, results, title: str | None = None):
-    """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额."""
+def statistics_workbook(*, year: int, results, title: str | None = None, previous: dict | None = None):
+    """The statistics table (考核统计表): one sheet per unit kind, per line 任务/完成/差额.
+
+    With `previous` (unit id → last year's result) the bulletin's copy has last year's score beside this
+    year's, and the change."""
     workbook = XlsxBook()
     for kind in dict.fromkeys(r.kind for r in results):
         group = [r for r in results if r.kind == kind]
@@ -65,6 +68,8 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
         for code in codes:
             headers += [f"{labels[code]}·任务", f"{labels[code]}·完成", f"{labels[code]}·差额"]
         headers += ["缺稿篇数", "加分篇数", "得分"]
+        if previous is not None:
+            headers += [f"{year - 1}年得分", "得分增减"]
         rows = []
         for r in group:
             by_code = {line.code: line for line in r.lines}
@@ -73,6 +78,9 @@ def statistics_workbook(*, year: int, results, title: str | None = None):
                 line = by_code.get(code)
                 row += [line.count, line.have, line.deficit] if line else [None, None, None]
             row += [r.missing, r.bonus_articles, r.shown_score]
+            if previous is not None:
+                old = previous.get(r.unit_id)
+                row += [old.shown_score, r.shown_score - old.shown_score] if old else [None, None]
             rows.append(row)
         kind_label = KIND_LABELS.get(kind, kind)
         workbook.add_sheet(kind_label, headers, rows,
@@ -109,7 +117,10 @@ def bulletin_export(*, user, year: int):
     """考核通报 of the year as Excel: the snapshot once published or closed, else the estimate."""
     bulletin = bulletin_for_year(year=year)
     suffix = "（预估）" if bulletin.estimate else ""
-    workbook = statistics_workbook(year=year, results=bulletin.results, title=f"{year}年度宣传工作考核通报{suffix}")
+    # issue 15: last year's score beside this year's, as the bulletin of that year shows it.
+    previous = {r.unit_id: r for r in bulletin_for_year(year=year - 1).results}
+    workbook = statistics_workbook(year=year, results=bulletin.results, title=f"{year}年度宣传工作考核通报{suffix}",
+                                   previous=previous)
     return ExportBuilt(filename=f"{year}年度宣传工作考核通报{suffix}.xlsx", content=workbook.to_bytes(),
                        action="bulletin_export", target="scoring.yearclose", rows=len(bulletin.results),
                        details={"year": year})

@@ -22,12 +22,17 @@ def _score_charts(bulletin: services.Bulletin, year: int):
     ]
 
 
-def dashboard_body(year: int, state: YearClose | None) -> str:
+def dashboard_body(year: int, state: YearClose | None, *, previous_state=None, compare: bool = False) -> str:
     bulletin = services.bulletin_for_year(year=year, state=state)
     months = services.monthly_approved(year=year)
+    changes = None
+    if compare:  # 与上一年度对比 (issue 15): the previous year as its bulletin shows it (snapshot or estimate)
+        previous = services.bulletin_for_year(year=year - 1, state=previous_state)
+        changes = services.year_comparison(current=bulletin, previous=previous)
     return render_to_string("scoring/includes/dashboard_body.html", {
         "year": year, "bulletin": bulletin, "score_charts": _score_charts(bulletin, year),
         "trend": charts.column_chart(months, MONTH_LABELS), "approved_total": sum(months),
+        "compare": compare, "changes": changes,
     })
 
 
@@ -37,6 +42,16 @@ def bulletin_body(year: int, state: YearClose | None) -> str:
 
 
 RENDERERS = {"dashboard": dashboard_body, "bulletin": bulletin_body}
+
+
+def dashboard_compare_html(year: int, state: YearClose | None):
+    """The dashboard with the previous year beside it. Kept as a closed year's page only when both years are
+    closed (under a key naming both closes); otherwise under the scores version, which every write bumps."""
+    previous_state = services.year_state(year - 1)
+    previous_key = pagecache.closed_year_key(previous_state, "previous")
+    return pagecache.year_page_html(
+        year=year, state=state if previous_key else None, page=f"dashboard-vs-{previous_key or 'open'}",
+        render=lambda: dashboard_body(year, state, previous_state=previous_state, compare=True))
 
 
 def page_html(page: str, year: int, state: YearClose | None):

@@ -358,12 +358,14 @@ class PublicationRow:
 @dataclass(frozen=True)
 class UnitDetail:
     year: int
+    unit: Unit
     result: UnitResult
     final: UnitResult | None  # the snapshot result when the year is published or closed
     state: YearClose | None
     publications: list[PublicationRow]
     pending: int  # submitted, not yet reviewed
     estimate: bool
+    ranked: int = 0  # units of the same kind ranked that year
 
 
 def _bonus_choice(result: UnitResult, publications: list[Publication]) -> set[int]:
@@ -414,8 +416,10 @@ def unit_detail(*, year: int, unit: Unit, today: datetime.date | None = None) ->
                   if spec.scope.holds(level=p.outlet.level, kind=p.manuscript.kind, topic=topic)]
         rows.append(PublicationRow(publication=p, lines=labels, bonus_eligible=outlet_is_bonus_eligible(p.outlet),
                                    bonus=p.pk in bonus))
-    return UnitDetail(year=year, result=result, final=final, state=state, publications=rows, pending=pending,
-                      estimate=not (state and state.is_closed))
+    return UnitDetail(year=year, unit=unit, result=result, final=final, state=state, publications=rows,
+                      pending=pending,
+                      estimate=not (state and state.is_closed),
+                      ranked=sum(1 for r in results if r.kind == result.kind))
 
 
 # --- Periodic bulletins (月报 / 季报) ----------------------------------------------------------------
@@ -483,3 +487,103 @@ def periodic_bulletin(*, year: int, period: str, number: int) -> PeriodBulletin:
     period_rows = [PeriodRow(result=r, submitted=by_unit.get(r.unit_id, {}).get("submitted", 0),
                              approved=by_unit.get(r.unit_id, {}).get("approved", 0)) for r in results]
     return PeriodBulletin(year=year, period=period, number=number, start=start, end=end, rows=period_rows)
+
+
+# --- Years side by side (issue 15) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One year of a unit's history: its result (ranked within its kind) and how final it is."""
+
+    year: int
+    result: UnitResult
+    ranked: int  # units of the kind ranked that year
+    final: bool  # from the 公示/结算 snapshot; False: a live estimate
+
+    def line(self, code: str) -> LineRow | None:
+        return next((line for line in self.result.lines if line.code == code), None)
+
+
+@dataclass(frozen=True)
+class UnitHistory:
+    years: list[YearResult]  # oldest first
+    lines: list[tuple[str, str]]  # (code, label) of every line the unit had in any year, in the years' order
+
+    @property
+    def rows(self) -> list[tuple[str, list[LineRow | None]]]:
+        """Per quota line, its row of every year (None where the unit had no such line that year)."""
+        return [(label, [y.line(code) for y in self.years]) for code, label in self.lines]
+
+
+def unit_history(*, unit: Unit, today: datetime.date | None = None,
+                 known: dict[int, tuple[UnitResult, int]] | None = None) -> UnitHistory:
+    """The unit's score, rank and line completion in every year it has quotas.
+
+    Published and closed years come from their snapshots (two queries for all of them, as the bulletins read
+    them); an open year is assessed by assess_year over the units of the same kind (its rank is within the
+    kind), three queries each, unless the caller already has that year's result (`known`)."""
+    known = known or {}
+    years = sorted(set(Quota.objects.filter(unit=unit).order_by().values_list("year", flat=True)))
+    states = {s.year: s for s in YearClose.objects.filter(year__in=years)}
+    frozen = [y for y in years if states.get(y) and states[y].has_snapshot]
+    snapshots = {s.year: s for s in UnitResultSnapshot.objects.filter(year__in=frozen, unit_id=unit.pk)}
+    sizes = dict(UnitResultSnapshot.objects.filter(year__in=frozen, kind=unit.kind).order_by()
+                 .values_list("year").annotate(n=Count("id")))
+    out = []
+    for year in years:
+        snapshot = snapshots.get(year)
+        if snapshot is not None:
+            result = UnitResult(unit_id=unit.pk, unit_name=snapshot.unit_name, kind=snapshot.kind,
+                                sort_order=snapshot.sort_order, missing=snapshot.missing,
+                                bonus_articles=snapshot.bonus_articles, score=snapshot.score,
+                                lines=tuple(LineRow(**line) for line in snapshot.lines), rank=snapshot.rank)
+            out.append(YearResult(year=year, result=result, ranked=sizes.get(year, 1), final=True))
+            continue
+        if year in known:
+            result, ranked = known[year]
+        else:
+            results = assess_year(year=year, units=Unit.objects.filter(kind=unit.kind), today=today)
+            result, ranked = next((r for r in results if r.unit_id == unit.pk), None), len(results)
+        if result is not None and result.lines:
+            out.append(YearResult(year=year, result=result, ranked=ranked, final=False))
+    lines: dict[str, str] = {}
+    for entry in out:
+        for line in entry.result.lines:
+            lines.setdefault(line.code, line.label)
+    return UnitHistory(years=out, lines=list(lines.items()))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A unit's result against the previous year's: rank_change > 0 means it moved up."""
+
+    previous_score: Decimal
+    previous_rank: int
+    score_change: Decimal
+    rank_change: int | None  # None when the unit was ranked among another kind last year
+
+    @property
+    def arrow(self) -> str:
+        if not self.rank_change:
+            return "—" if self.rank_change == 0 else ""
+        return f"↑{self.rank_change}" if self.rank_change > 0 else f"↓{-self.rank_change}"
+
+    @property
+    def score_text(self) -> str:
+        return f"+{self.score_change}" if self.score_change > 0 else f"{self.score_change}"
+
+
+def year_comparison(*, current: Bulletin, previous: Bulletin) -> dict[int, Change]:
+    """Unit id → change against the previous year (units without a previous result are left out)."""
+    before = {r.unit_id: r for r in previous.results}
+    changes = {}
+    for result in current.results:
+        old = before.get(result.unit_id)
+        if old is None:
+            continue
+        changes[result.unit_id] = Change(
+            previous_score=old.shown_score, previous_rank=old.rank,
+            score_change=result.shown_score - old.shown_score,
+            rank_change=(old.rank - result.rank) if old.kind == result.kind else None)
+    return changes

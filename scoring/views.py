@@ -20,7 +20,7 @@ from core.roles import ALL_UNITS
 from core.years import chosen_year
 from publicity.background_exports import export_deliver
 from publicity.models import Unit
-from scoring import pages, services
+from scoring import charts, pages, services
 from scoring.forms import (
     AnswerForm,
     BulletinDocumentForm,
@@ -29,7 +29,7 @@ from scoring.forms import (
     PublicizeForm,
     ReopenForm,
 )
-from scoring.models import Objection
+from scoring.models import Objection, policy_for_year
 from scoring.services import years_available
 
 BULLETIN_TITLE = "关于{year}年度人力资源和社会保障宣传工作考核结果的通报"
@@ -40,8 +40,11 @@ NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
 @roles.role_required(roles.LEADER, roles.REVIEWER)
 def dashboard(request):
     year, form = chosen_year(request, years_available())
-    body_html = pages.page_html("dashboard", year, services.year_state(year))
-    return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html})
+    state = services.year_state(year)
+    compare = request.GET.get("compare") == "1"  # 与上一年度对比 (issue 15)
+    body_html = pages.dashboard_compare_html(year, state) if compare else pages.page_html("dashboard", year, state)
+    return render(request, "scoring/dashboard.html", {"year": year, "form": form, "body": body_html,
+                                                      "compare": compare, "compare_option": True})
 
 
 def _visible_units(user):
@@ -67,13 +70,26 @@ def _render_unit(request, detail, *, objection_form):
     own = roles.unit_scope(request.user) is not ALL_UNITS
     objections = Objection.objects.filter(year=detail.year, unit_id=detail.result.unit_id).select_related(
         "raised_by", "answered_by")
+    live = {} if detail.final or not detail.result.lines else {detail.year: (detail.result, detail.ranked)}
+    history = services.unit_history(unit=detail.unit, today=timezone.localdate(), known=live)
     context = {
+        "history": history, "history_chart": _history_chart(history, detail.year),
         **_statement_context(detail),
         "can_object": own and bool(state and state.state == YearClose.State.NOTICE
                                    and timezone.localdate() <= state.notice_until),
         "objection_form": objection_form, "objections": objections, "sees_all": not own,
     }
     return render(request, "scoring/unit.html", context)
+
+
+def _history_chart(history: services.UnitHistory, year: int):
+    """Score per year as columns, scaled to the year's highest possible score (base + bonus cap)."""
+    if len(history.years) < 2:
+        return None
+    policy = policy_for_year(year)
+    top = max([policy.base + policy.base * policy.bonus_cap_ratio, *(y.result.shown_score for y in history.years)])
+    return charts.column_chart([y.result.shown_score for y in history.years],
+                               [f"{y.year}" for y in history.years], top=top, slot=max(46, 560 // len(history.years)))
 
 
 @login_required

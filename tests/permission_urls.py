@@ -2,6 +2,9 @@
 
 KWARGS = {
     "admin:auth_user_password_change": lambda world: {"id": world["user"].pk},
+    "admin:auth_user_reset_link": lambda world: {"user_id": world["user"].pk},
+    "admin:publicity_unit_handover": lambda world: {"unit_id": world["unit"].pk},
+    "password_reset_confirm": lambda world: {"uidb64": "MQ", "token": "set-password"},
     "scoring:unit": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:objection_lodge": lambda world: {"year": 2011, "unit_id": world["unit"].pk},
     "scoring:unit_pdf": lambda world: {"year": 2011, "unit_id": world["unit"].pk},

@@ -34,9 +34,19 @@ OWN_UNIT_READERS = UNIT_A | REVIEWERS_LEADERS  # a record of 汉滨区: its peop
 ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "home": (LOGGED_IN, None),
     "healthz": (EVERYONE, None),  # a status code for load balancers; details only for staff or a token
+    "search": (LOGGED_IN, None),  # scoped by visible_to (tests/publicity/test_search.py)
     "login": (EVERYONE, None),
     "logout": (NOBODY_, None),  # POST only
     "admin:auth_user_password_change": (SUPERUSER, None),
+    # own accounts (issue 15): everybody changes the own password; resetting needs no login
+    "password_change": (LOGGED_IN, LOGGED_IN),
+    "password_change_done": (LOGGED_IN, None),
+    "password_reset": (EVERYONE, EVERYONE),
+    "password_reset_done": (EVERYONE, None),
+    "password_reset_confirm": (EVERYONE, None),
+    "password_reset_complete": (EVERYONE, None),
+    "admin:auth_user_reset_link": (SUPERUSER, SUPERUSER),
+    "admin:publicity_unit_handover": (SUPERUSER, SUPERUSER),
     # scoring
     "scoring:dashboard": (REVIEWERS_LEADERS, None),
     "scoring:unit": (OWN_UNIT_READERS, None),

@@ -40,3 +40,9 @@ def lines_progress(lines) -> SafeString:
 def lines_text(lines) -> str:
     """The bulletin's plain form: "市级及以上媒体新闻稿件 38/40；专题调研文章 4/4" (escaped by the template)."""
     return "；".join(f"{line.label} {line.have}/{line.count}" for line in lines)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ changes|get_item:result.unit_id }}: a dict entry in a template (None when missing or no dict)."""
+    return mapping.get(key) if mapping else None

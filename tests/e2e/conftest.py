@@ -64,13 +64,16 @@ return [document.documentElement.scrollWidth, wide];
 
 @pytest.fixture
 def shoot(browser):
-    """shoot("name") saves the whole current page at both widths and checks that the phone layout fits.
+    """shoot("name") saves the whole current page at both widths, checks that the phone layout fits and runs
+    axe-core at both widths (0 serious or critical violations, issue 15).
 
     The window is made as tall as the page, so that the picture shows it whole from its top.
     """
+    from tests.e2e.a11y import assert_accessible
+
     SCREENSHOTS.mkdir(exist_ok=True)
 
-    def take(name: str):
+    def take(name: str, *, axe: bool = True):
         for label, (width, height) in WIDTHS.items():
             browser.set_window_size(width, height)
             wait_for_width(browser, width)
@@ -80,6 +83,8 @@ def shoot(browser):
                 " Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]")
             browser.set_window_size(width, max(height, min(full, 8000)) + frame)
             browser.save_screenshot(str(SCREENSHOTS / f"{name}-{label}.png"))
+            if axe:
+                assert_accessible(browser, name)
             if label == "phone":
                 overflow, culprits = browser.execute_script(OVERFLOW_SCRIPT, width)
                 assert overflow <= width, f"{name}: 手机宽度下页面横向溢出（{overflow}px > {width}px）：{culprits}"
@@ -95,12 +100,27 @@ def wait_for_width(browser, width: int, timeout: float = 5):
     WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return window.innerWidth") == width)
 
 
+def _gone(element):
+    """Like expected_conditions.staleness_of, but Chromium sometimes answers for a node of the document being
+    replaced with an "unhandled inspector error: Node … does not belong to the document" instead of a stale
+    element: that, too, means the old page is gone (a flake seen under load)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def predicate(_driver):
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return predicate
+
+
 def wait_for_new_page(browser, old_html, timeout: float = 10):
     """After a click that submits a form: wait until the old document is gone and the new one is loaded."""
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old_html))
+    WebDriverWait(browser, timeout).until(_gone(old_html))
     WebDriverWait(browser, timeout).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 

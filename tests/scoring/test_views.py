@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -44,7 +45,9 @@ def test_officers_and_unit_heads_cannot_open_the_dashboard(client, request, user
 def test_the_dashboard_has_no_inline_styles_or_scripts(client, leo, make_publication, hanbin):
     make_publication(hanbin)
     html = page(client, leo, reverse("scoring:dashboard"))
-    assert "style=" not in html and "<script" not in html and "http://" not in html.replace("http://www.w3", "")
+    # Scripts only from the app's own files (static/scoring/ranking.js folds the rankings on phones).
+    assert "style=" not in html and re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+    assert "http://" not in html.replace("http://www.w3", "")
 
 
 def _bulk(make_publication, n):

@@ -24,6 +24,22 @@ STATUS_WEIGHTS = [(Status.APPROVED, 80), (Status.SUBMITTED, 9), (Status.REJECTED
 LEVEL_WEIGHTS = {"internal": 1, "county": 2, "municipal": 30, "provincial": 8, "national": 2}
 REPRINT_SHARE = 0.1
 KIND_SHARE = [("county", 0.45), ("affiliated", 0.35), ("section", 0.20)]
+# Titles, authors and links like the real ones (issue 15's search benchmark needs text that is neither all alike
+# nor all different): "<unit><action><subject>", 2–4 character names, links on websites.
+ACTIONS = ["召开", "开展", "举办", "推进", "部署", "落实", "启动", "深化", "表彰", "督查"]
+SUBJECTS = ["春风行动专场招聘会", "城乡居民养老保险扩面工作", "就业援助月活动", "农民工工资支付专项检查",
+            "社会保障卡发放", "技能人才培训", "创业担保贷款发放", "人事考试工作", "劳动保障监察执法", "工伤保险宣传周",
+            "医疗保险异地结算",
+            "高校毕业生就业服务", "事业单位公开招聘", "职称评审改革", "返乡创业示范园建设", "劳动人事争议调解",
+            "人社政策进社区", "机关作风建设", "双创工作推进会", "廉政警示教育"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["明", "娟", "伟", "洋", "静", "帆", "丽", "强", "敏", "军", "磊", "芳", "勇", "艳", "杰", "涛", "超", "霞",
+         "建华", "志强", "晓燕", "海涛", "丽娟", "国庆", "春梅", "文博", "雪莲", "俊杰"]
+LINKED_CLASSES = ("website", "portal")
+
+
+def _authors(rng: random.Random) -> str:
+    return "、".join(rng.choice(SURNAMES) + rng.choice(GIVEN) for _ in range(rng.choice([0, 1, 1, 2, 3])))
 
 
 class Command(BaseCommand):
@@ -85,21 +101,22 @@ class Command(BaseCommand):
                 room = count - made - sum(plan)
                 plan.append(2 if room >= 2 and rng.random() < REPRINT_SHARE else 1)
             manuscripts = []
+            first_number = number + 1
             for _ in plan:
                 number += 1
                 unit = units[rng.randrange(len(units))]
                 topic = ""
                 if unit.kind == "affiliated":
                     topic = rng.choices(["", "shuangchuang", "discipline"], weights=[80, 10, 10])[0]
-                title = f"{unit.name}{year}年第{number}号稿件"
+                title = f"{unit.name}{rng.choice(ACTIONS)}{rng.choice(SUBJECTS)}"
                 manuscripts.append(Manuscript(
                     unit=unit, title=title, title_key=title_key(title),
-                    authors=rng.choice(["", "王明", "李娟、张伟", "刘洋、陈静、杨帆"]),
+                    authors=_authors(rng),
                     kind=rng.choices(kinds, weights=kind_w)[0], special_topic=topic,
                 ))
             Manuscript.objects.bulk_create(manuscripts)
             publications = []
-            for manuscript, copies in zip(manuscripts, plan, strict=True):
+            for offset, (manuscript, copies) in enumerate(zip(manuscripts, plan, strict=True)):
                 chosen = rng.choices(outlets, weights=outlet_weights)
                 if copies == 2:
                     chosen.append(rng.choice([o for o in outlets if o.pk != chosen[0].pk]))
@@ -109,6 +126,8 @@ class Command(BaseCommand):
                         manuscript=manuscript, outlet=outlet,
                         published_on=datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(364) + j),
                         front_headline=rng.random() < 0.02, char_count=rng.randint(300, 3000), status=status,
+                        url=(f"http://www.ak.gov.cn/xxgk/{year}/{first_number + offset:07d}{j}.html"
+                             if outlet.media_class in LINKED_CLASSES else ""),
                         reject_reason="凭证不全" if status == Status.REJECTED else "",
                     ))
             Publication.objects.bulk_create(publications)
