@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.text import required_reason
 from core.yearlock import year_is_closed
 from publicity.models import Publication
 from rewards import rates
@@ -302,10 +303,9 @@ def payout_batch_confirm(*, batch: PayoutBatch, reviewer, override_reason: str =
     if batch.is_confirmed:
         raise ValidationError(ERR_NOT_DRAFT)
     state = payout_batch_budget(batch=batch)
-    override_reason = (override_reason or "").strip()
-    if state.over and not override_reason:
-        raise ValidationError({"override_reason": ERR_OVER_BUDGET.format(
-            total=state.after, year=batch.year, budget=state.budget)})
+    if state.over:
+        override_reason = required_reason(override_reason, field="override_reason", message=ERR_OVER_BUDGET.format(
+            total=state.after, year=batch.year, budget=state.budget))
     batch.status = PayoutBatch.State.CONFIRMED
     batch.confirmed_by = reviewer
     batch.confirmed_at = timezone.now()
