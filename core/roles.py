@@ -123,6 +123,20 @@ def has_role(user, role: str) -> bool:
     return role in cache
 
 
+# A superuser acts as a reviewer, a leader and an administrator; the unit roles need a unit and a group.
+SUPERUSER_ROLES = frozenset({REVIEWER, LEADER, ADMINISTRATOR})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles a user acts in: their groups; a superuser's are SUPERUSER_ROLES, never officer or unit head
+    (officer_unit gives a superuser no unit, so the officer's pages would only refuse them)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return SUPERUSER_ROLES
+    return frozenset(role for role in ROLES if has_role(user, role))
+
+
 def is_reviewer(user) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, REVIEWER))
 
