@@ -236,16 +236,40 @@ def proof_file_attach(*, publication: Publication, officer, upload) -> ProofFile
 
 
 def proof_file_delete(*, proof: ProofFile, officer) -> None:
+    """The one way a proof file leaves (the admin cannot delete or edit them): an officer's own draft or
+    rejected record in an open year; audited, and the file goes with its row."""
     publication = proof.publication
     _check_officer_of(officer, publication)
     if publication.status not in EDITABLE:
         raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
     _check_year_open(publication.published_on)
-    audit_record(actor=officer, action="proof.delete", target=proof, unit=publication.manuscript.unit,
+    _proof_remove(proof, actor=officer)
+
+
+def _proof_remove(proof: ProofFile, *, actor) -> None:
+    publication = proof.publication
+    audit_record(actor=actor, action="proof.delete", target=proof, unit=publication.manuscript.unit,
                  summary=f"删除凭证「{proof.original_name}」：{publication}",
                  before={"publication": publication.pk, "sha256": proof.sha256})
-    proof.file.delete(save=False)
+    name = proof.file.name
     proof.delete()
+    # The file goes once the row is gone for good: a rolled-back deletion keeps both.
+    transaction.on_commit(lambda: proof.file.storage.delete(name))
+
+
+@transaction.atomic
+def publication_delete(*, publication: Publication, reviewer) -> None:
+    """A reviewer removes a record (the admin's delete, open years only) and its proof files with it, each
+    through the same removal as an officer's deletion: audited, the file removed with its row."""
+    if not roles.is_reviewer(reviewer):
+        raise WorkflowError(NOT_REVIEWER_MESSAGE)
+    _check_year_open(publication.published_on)
+    for proof in publication.proofs.select_related("publication__manuscript__unit"):
+        _proof_remove(proof, actor=reviewer)
+    audit_record(actor=reviewer, action="publication.delete", target=publication, unit=publication.manuscript.unit,
+                 summary=f"删除刊发记录：{publication}",
+                 before={"status": publication.status, **_snapshot(publication, PUBLICATION_FIELDS)})
+    publication.delete()
 
 
 # --- create and edit (officers) ---------------------------------------------------------------------

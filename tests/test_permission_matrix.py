@@ -168,7 +168,7 @@ ALL_ACTIONS = frozenset({"changelist", "add", "change", "delete", "history"})
 READ_ONLY = frozenset({"changelist", "change", "history"})  # "change" shows the read-only page
 NOBODY: dict[str, frozenset[str]] = {
     "core.auditevent": frozenset({"add", "delete"}),
-    "publicity.prooffile": frozenset({"add"}),
+    "publicity.prooffile": frozenset({"add", "delete"}),  # shown only: removed through the workflow (issue 19)
     "scoring.assessmentpolicy": frozenset({"delete"}),
     "core.yearclose": frozenset({"add", "delete"}),
     "scoring.unitresultsnapshot": frozenset({"add", "delete"}),
