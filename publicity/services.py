@@ -35,6 +35,9 @@ REASON_REQUIRED_MESSAGE = "请填写退回原因，让信息宣传员知道要�
 STALE_MESSAGE = "该记录的状态已变为「{status}」（可能已有其他人处理），本次操作未执行。"
 IDENTITY_TAKEN_MESSAGE = "这篇稿件已登记过同一媒体、同一发表日期的刊发记录，请勿重复录入。"
 DUPLICATE_MESSAGE = "发现可能重复的记录，请核对后确认再提交。"
+MANUSCRIPT_IN_REVIEW_MESSAGE = "本稿件的其他刊发记录已提交或已通过，稿件信息不能再改。"
+MANUSCRIPT_YEAR_LOCKED_MESSAGE = ("本稿件在已结算年度有刊发记录，稿件信息（标题、作者、类型、专项类别、宣传重点）"
+                                  "不能修改：{reason}")
 
 EDITABLE = (Status.DRAFT, Status.REJECTED)
 
@@ -73,6 +76,16 @@ def _check_year_open(*dates) -> None:
         year_lock_check(year={getattr(day, "year", None) for day in dates})
     except ValidationError as exc:
         raise WorkflowError(exc.messages[0]) from exc
+
+
+def _check_manuscript_open(manuscript: Manuscript) -> None:
+    """A manuscript's title, authors, kind and topics belong to every publication of it: changing them changes
+    a record of each year in which it appeared, so each of those years must be open (issue 19: a 2026 reprint
+    must not retitle a closed 2011 record)."""
+    try:
+        year_lock_check(year={day.year for day in manuscript.publications.dates("published_on", "year")})
+    except ValidationError as exc:
+        raise WorkflowError(MANUSCRIPT_YEAR_LOCKED_MESSAGE.format(reason=exc.messages[0])) from exc
 
 
 def _check_reviewer_for(reviewer, publication: Publication) -> None:
@@ -345,6 +358,10 @@ def publication_update(*, publication: Publication, officer, publication_data: d
         setattr(publication, name, value)
     manuscript = publication.manuscript
     if manuscript_data is not None and not manuscript_is_locked(publication=publication):
+        topics_change = key_topics is not None and (
+            {t.pk for t in key_topics} != set(manuscript.key_topics.values_list("pk", flat=True)))
+        if topics_change or any(getattr(manuscript, name) != manuscript_data[name] for name in MANUSCRIPT_FIELDS):
+            _check_manuscript_open(manuscript)
         m_before = _snapshot(manuscript, MANUSCRIPT_FIELDS)
         for name in MANUSCRIPT_FIELDS:
             setattr(manuscript, name, manuscript_data[name])
@@ -368,6 +385,17 @@ def manuscript_is_locked(*, publication: Publication) -> bool:
     approved, changing the title or kind would change a record the officer may no longer edit."""
     return (publication.manuscript.publications.exclude(pk=publication.pk)
             .filter(status__in=[Status.SUBMITTED, Status.APPROVED]).exists())
+
+
+def manuscript_lock_message(*, publication: Publication) -> str:
+    """Why the manuscript's fields cannot change on this record's edit page, or "" when they can."""
+    if manuscript_is_locked(publication=publication):
+        return MANUSCRIPT_IN_REVIEW_MESSAGE
+    try:
+        _check_manuscript_open(publication.manuscript)
+    except WorkflowError as exc:
+        return str(exc)
+    return ""
 
 
 # --- transitions ------------------------------------------------------------------------------------

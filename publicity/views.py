@@ -134,7 +134,7 @@ def record_edit(request, pk: int):
     if publication.status not in services.EDITABLE:
         messages.error(request, services.READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
         return redirect("portal:record_detail", pk=pk)
-    locked = services.manuscript_is_locked(publication=publication)
+    locked = services.manuscript_lock_message(publication=publication)
     manuscript = publication.manuscript
     initial = {"title": manuscript.title, "authors": manuscript.authors, "kind": manuscript.kind,
                "special_topic": manuscript.special_topic, "key_topics": list(manuscript.key_topics.all()),
