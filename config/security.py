@@ -10,6 +10,7 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 LOCKOUT_TEMPLATE = "axes/lockout.html"
 API_URL_PREFIX = "/api/"
@@ -68,3 +69,27 @@ class ProjectCSPMiddleware(CSPMiddleware):
             parts.replace = settings.CSP_ADMIN_REPLACE
         return parts
 
+
+
+def no_store(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a response must not be kept by a browser or proxy: every page of a signed-in user (by session
+    or by API token, which DRF puts on the request), every file download (workbooks, PDFs, CSV, proofs) and
+    every API answer (the token endpoint's answer is a credential)."""
+    if "Content-Disposition" in response or request.path_info.startswith(API_URL_PREFIX):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on everything `no_store` names (issue 19): a shared computer's browser cache or
+    a proxy must keep no copy of a unit's records, payout sheets or exports. The one place; no view sets it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if no_store(request, response):
+            add_never_cache_headers(response)
+        return response

@@ -126,10 +126,12 @@ def tasks_from_env(name: str) -> dict:
     return {"default": {"BACKEND": TASK_BACKENDS[name]}}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (issue 19): an installation that forgets the variable shows no traceback and no settings.
+# `make run` (the development path) sets DEBUG=true explicitly; the tests run with it off (tests/environment.py).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("生产环境必须设置环境变量 SECRET_KEY。")
+    raise RuntimeError("生产环境必须设置环境变量 SECRET_KEY（在开发机上请用 make run，它会设置 DEBUG=true）。")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -165,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and every download are never stored by a browser or proxy (issue 19).
+    "config.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After auth and messages: an account an administrator gave a password must choose its own first.

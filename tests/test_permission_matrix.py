@@ -319,6 +319,13 @@ def assert_outcome(response, allowed: bool, persona: str, url: str):
             f"{persona} must not reach {url}, got {response.status_code} {location}")
 
 
+def assert_not_stored(response, persona: str, url: str):
+    """Issue 19: a signed-in user's pages and every download tell browsers and proxies to keep no copy."""
+    if persona != "anonymous" or "Content-Disposition" in response:
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert "no-store" in directives, f"{url} for {persona}: Cache-Control {response.get('Cache-Control')!r}"
+
+
 def login_as(client, persona, request):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
@@ -331,7 +338,9 @@ def test_project_pages_follow_the_matrix(persona, client, request, world):
     for name in sorted(project_url_names() & set(ACCESS)):
         url = url_for(name, world)
         get_allowed, post_allowed = ACCESS[name]
-        assert_outcome(client.get(url), persona in get_allowed, persona, url)
+        response = client.get(url)
+        assert_outcome(response, persona in get_allowed, persona, url)
+        assert_not_stored(response, persona, url)
         if post_allowed is not None:
             assert_outcome(client.post(url, {}), persona in post_allowed, persona, "POST " + url)
 
@@ -350,7 +359,9 @@ def test_admin_pages_follow_the_matrix(persona, client, request, world):
             url = reverse(name, args=[obj.pk])
         else:
             url = reverse(name)
-        assert_outcome(client.get(url), allowed, persona, url)
+        response = client.get(url)
+        assert_outcome(response, allowed, persona, url)
+        assert_not_stored(response, persona, url)
 
 
 @pytest.mark.django_db
