@@ -136,7 +136,7 @@ def queries_of(run) -> tuple[int, object]:
 
 def naive_assessment(year: int, units: list) -> dict[tuple[int, str], int]:
     """What one writes first: per unit, per quota line, one ORM COUNT (plus one for the bonus)."""
-    from publicity.models import BONUS_CLASSES, BONUS_LEVELS, Publication
+    from publicity.models import Publication
     from scoring import rules
     from scoring.models import Quota
 
@@ -150,7 +150,8 @@ def naive_assessment(year: int, units: list) -> dict[tuple[int, str], int]:
             if scope.topic:
                 lines = lines.filter(manuscript__special_topic=scope.topic)
             have[(unit.pk, quota.line.code)] = lines.count()
-        approved.filter(outlet__media_class__in=BONUS_CLASSES, outlet__level__in=BONUS_LEVELS).count()
+        bonus = approved.filter(outlet__media_class__in=rules.BONUS_OUTLET_CLASSES)
+        bonus.filter(outlet__level__in=rules.BONUS_LEVELS).count()
     return have
 
 
