@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cached_property
 
 import tablib
@@ -195,11 +195,16 @@ class TableResource(resources.ModelResource):
         from exchange.bulk import bulk_insert
 
         try:
-            bulk_insert(self._meta.model, self.create_instances)
+            with self.inserting():
+                bulk_insert(self._meta.model, self.create_instances)
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
             self.create_instances.clear()
+
+    def inserting(self):
+        """Around each batch of inserts: what the database should do differently when rows come in thousands."""
+        return nullcontext()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if dry_run or not self.report.ok:
@@ -550,6 +555,13 @@ class ArticleResource(TableResource):
                         self.error(planned.number, DATE, v[DATE].isoformat(), exc.messages[0])
 
     # --- writing --------------------------------------------------------------------------------
+
+    def inserting(self):
+        from django.db import connections, router
+
+        from publicity.search_sql import indexed_in_bulk
+
+        return indexed_in_bulk(connections[router.db_for_write(Publication)])
 
     def write_before_rows(self, **kwargs):
         from exchange.bulk import bulk_insert
