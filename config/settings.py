@@ -447,7 +447,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Documents (PDF): the bulletin's red header takes the bureau's name (BUREAU_NAME above), a document number
-# with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG, JPEG or SVG file).
+# with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG or JPEG file).
 DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "安人社发")
 DOCUMENT_SEAL_IMAGE = env_str("DOCUMENT_SEAL_IMAGE", "")
 # WeasyPrint reports every screen-only rule of app.css it skips (media queries, -webkit- selectors) as a warning;

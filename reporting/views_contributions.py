@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import roles, storage
-from publicity.proofs import INLINE_TYPES
+from core.uploads import INLINE_TYPES
 from reporting.contributions import contribution_publish, contribution_return, contribution_submit, contributions_for
 from reporting.forms import ContributionForm, PublishForm, ReturnForm
 from reporting.models import WebsiteContribution

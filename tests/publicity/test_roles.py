@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core import roles
+from core.uploads import sample_pdf
 from publicity.models import Manuscript, Publication
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def _file_everything(user, unit):
         "contribution": lambda: contribution_submit(
             officer=user, unit=unit, title="投稿", body="正文", signed_by="科长",
             first_published_url="http://www.hanbin.gov.cn/a.html",
-            scan=SimpleUploadedFile("签批.pdf", b"%PDF-1.4\n%%EOF\n")),
+            scan=SimpleUploadedFile("签批.pdf", sample_pdf(note="签批"))),
         "report": lambda: report_submit(unit=unit, period=deadlines.annual_period(2011), officer=user,
                                         today=datetime.date(2011, 12, 20)),
     }

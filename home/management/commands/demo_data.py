@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.uploads import sample_pdf
 from publicity.models import KeyTopic, Manuscript, Membership, Outlet, ProofFile, Publication, Status, Unit
 from reporting import deadlines
 from reporting.contributions import contribution_publish, contribution_return, contribution_submit
@@ -114,7 +115,8 @@ class Command(BaseCommand):
         reviewer = users["shenhe"]
         if not WebsiteContribution.objects.exists():
             def scan(n):
-                return SimpleUploadedFile(f"签批单{n}.pdf", b"%PDF-1.4\n% demo approval scan\n", "application/pdf")
+                return SimpleUploadedFile(f"签批单{n}.pdf", sample_pdf(note=f"demo approval scan {n}"),
+                                          "application/pdf")
 
             unit = Unit.objects.get(name="汉滨区")
             url = "http://www.hbrsj.gov.cn/news/2011/" if unit.has_website else ""
