@@ -83,6 +83,7 @@ def test_the_edit_page_shows_the_manuscript_fields_locked_and_keeps_the_title(cl
 
 def test_the_admin_manuscript_page_checks_every_year_of_it(client, rita, reprint):
     manuscript = reprint.manuscript
+    manuscript.publications.update(status=Status.SUBMITTED)  # handed in: reviewers see it (drafts they don't)
     client.force_login(rita)
     url = reverse("admin:publicity_manuscript_change", args=[manuscript.pk])
     form = client.get(url).context["adminform"].form
