@@ -261,6 +261,18 @@ class Manuscript(models.Model):
             kwargs["update_fields"] = {*update_fields, "title_key"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # DOMAIN §11: only a research article, and only to one of its own unit's topics (every model form).
+        from django.core.exceptions import ValidationError
+
+        from publicity.research import research_topic_check_link
+
+        if self.research_topic_id is not None:
+            try:
+                research_topic_check_link(topic=self.research_topic, unit=self.unit_id, kind=self.kind)
+            except ValidationError as exc:
+                raise ValidationError({"research_topic": exc.messages}) from exc
+
     @property
     def author_list(self) -> list[str]:
         return parse_authors(self.authors)
