@@ -38,6 +38,7 @@ from reporting.models import (
     WebsiteStatus,
 )
 from reporting.views_contributions import add_service_errors, private_file_response
+from scoring.services import default_year
 
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 BUREAU = (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
@@ -54,7 +55,8 @@ def _own_unit(request) -> Unit:
 
 
 def _year(request) -> int:
-    return year_from_request(request, default=timezone.localdate().year)
+    """?year=, else the year the other pages show (the latest year with quotas that has begun)."""
+    return year_from_request(request, default=default_year(timezone.localdate()))
 
 
 def _back(unit: Unit, year: int) -> str:

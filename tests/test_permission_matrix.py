@@ -327,7 +327,8 @@ def world(make_publication, hanbin, alice):
     course = TrainingCourse.objects.create(title="矩阵测试培训", held_on=datetime.date(2011, 4, 20), place="市局")
     OfficerRoster.objects.create(unit=hanbin, year=2011, officer_name="王明", phone="1", submitted_at=timezone.now())
     TrainingAttendance.objects.create(course=course, unit=hanbin, officer_name="王明")
-    return {"topic": topic, "plan": plan, "course": course, "batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
+    return {"topic": topic, "plan": plan, "course": course,
+            "batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
             "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
             "user": User.objects.create_user("matrix-user"), "export": export}
 
