@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent, YearClose
 from publicity import services
-from publicity.models import Manuscript, Outlet, ResearchTopic, Status
+from publicity.models import Manuscript, Outlet, ResearchTopic
 from publicity.research import (
     research_topic_check_link,
     research_topic_create,

@@ -71,7 +71,8 @@ def test_reminders_name_a_duty_in_d10s_window(today, reminded):
 
 def test_a_reminder_line_says_the_due_date_and_whether_it_passed():
     duty = r.open_duties(year=2011, facts=facts(**{**DONE, "plan_filed": False}), dates=DATES_2011)[0]
-    assert duty.line(D(2011, 3, 29)) == "报送2011年度宣传报道工作计划（含领导小组、工作人员和经费）：截止2011年3月31日（即将到期）"
+    assert duty.line(D(2011, 3, 29)) == (
+        "报送2011年度宣传报道工作计划（含领导小组、工作人员和经费）：截止2011年3月31日（即将到期）")
     assert duty.line(D(2011, 4, 2)).endswith("（已逾期）")
 
 
