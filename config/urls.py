@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import healthz
@@ -8,11 +7,10 @@ admin.site.site_header = "宣传工作考核系统 · 管理后台"
 admin.site.site_title = "宣传工作考核系统"
 admin.site.index_title = "数据管理"
 
-# One URL module per app, each under its own prefix (or none: the start page and the record pages).
+# One URL module per app, each under its own prefix (or none: the start page, the Excel page, the record pages and
+# the own-account pages, which keep Django's URL names: login, logout, password_change, ...).
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("publicity.urls_accounts")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

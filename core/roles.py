@@ -164,6 +164,20 @@ def has_role(user, role: str) -> bool:
     return role in cache
 
 
+# A superuser acts as a reviewer, a leader and an administrator; the unit roles need a unit and a group.
+SUPERUSER_ROLES = frozenset({REVIEWER, LEADER, ADMINISTRATOR})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles a user acts in: their groups; a superuser's are SUPERUSER_ROLES, never officer or unit head
+    (officer_unit gives a superuser no unit, so the officer's pages would only refuse them)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return SUPERUSER_ROLES
+    return frozenset(role for role in ROLES if has_role(user, role))
+
+
 def is_reviewer(user) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, REVIEWER))
 
@@ -196,10 +210,28 @@ def unit_scope(user):
     return []
 
 
-def is_officer(user) -> bool:
-    """An information officer: the only role that records and submits its unit's work (superusers included
-    only where a view says so, since an administrator has no unit of their own)."""
-    return has_role(user, OFFICER)
+NOT_OFFICER_MESSAGE = "只有本单位的信息宣传员可以办理本单位的记录、投稿和报送。"
+NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再办理。"
+NOT_OWN_UNIT_MESSAGE = "只能办理本单位（{unit}）的事项。"
+
+
+def officer_unit(user, unit=None):
+    """The one rule of who files for a unit (DOMAIN §1): its information officer. Returns the officer's unit,
+    or raises PermissionDenied with the reason in Chinese — also when `unit` is given and is another unit.
+
+    A superuser is not an officer: an administrator has no unit of their own (the pages say so with
+    `role_required(OFFICER, superuser=False)`), so records, contributions and reports always have a unit's
+    officer behind them."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, OFFICER):
+        raise PermissionDenied(NOT_OFFICER_MESSAGE)
+    own = unit_of(user)
+    if own is None:
+        raise PermissionDenied(NO_UNIT_MESSAGE)
+    if unit is not None and own.pk != unit.pk:
+        raise PermissionDenied(NOT_OWN_UNIT_MESSAGE.format(unit=own.name))
+    return own
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -4,11 +4,14 @@ Three different jobs, three functions, each used everywhere its job comes up:
 - `normalize_name`: the look-up key of a unit or outlet name (《安康日报》, full-width, spaces);
 - `title_key`: when two titles are "the same" (DOMAIN §10: web form, import, duplicate check, exports);
 - `clean_text`: tidying a free-text cell or field that is stored;
-- `parse_authors`: the names in an authors field (D8 splits a reward among them).
+- `parse_authors`: the names in an authors field (D8 splits a reward among them);
+- `required_reason`: a reason a person must give (a rejection, a reopening, a budget override).
 """
 
 import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
 
 # Book-title marks and quotes that clerks wrap outlet names in: 《安康日报》, “安康日报”, <安康日报>.
 _WRAPPERS = "《》〈〉<>\"'“”‘’「」『』【】[]"
@@ -75,3 +78,12 @@ def parse_authors(text: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def required_reason(value, *, message: str, field: str | None = None) -> str:
+    """A reason someone must write before acting (returning a record or a contribution, reopening a closed year,
+    confirming over budget): trimmed, and `message` (what to write, in Chinese) when nothing is left of it."""
+    reason = (value or "").strip()
+    if not reason:
+        raise ValidationError({field: message} if field else message, code="reason_required")
+    return reason

@@ -1,6 +1,7 @@
 """The main navigation: one table of (label, URL name, roles that see it).
 
-Each app adds its pages here; a user sees the entries of their roles (superusers see all).
+Each app adds its pages here; a user sees the entries of the roles they act in (core.roles.roles_of: a superuser
+acts as reviewer, leader and administrator, so the unit pages of officers and unit heads are not offered).
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -37,9 +38,10 @@ def nav_items(request) -> list[dict]:
     user = request.user
     if not user.is_authenticated:
         return []
+    acting = roles.roles_of(user)
     items = []
     for label, url_name, allowed in NAV:
-        if not (user.is_superuser or any(roles.has_role(user, role) for role in allowed)):
+        if acting.isdisjoint(allowed):
             continue
         try:
             url = reverse(url_name)

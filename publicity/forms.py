@@ -9,16 +9,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from core.text import clean_text, normalize_name, tidy_spaces
+from core.text import clean_text, normalize_name, required_reason, tidy_spaces
 from publicity.models import KIND_CHOICES, TOPIC_CHOICES, KeyTopic, Outlet, ResearchTopic
 from publicity.proofs import proof_check
 from publicity.research import research_topic_check_link
+from publicity.services import REASON_REQUIRED_MESSAGE
 
 OUTLET_UNKNOWN_MESSAGE = "没有找到媒体「{value}」。请从列表中选择；列表里没有的媒体请联系审核员添加。"
 OUTLET_REQUIRED_MESSAGE = "请填写刊发的媒体，例如：安康日报。"
 FUTURE_DATE_MESSAGE = "发表日期不能晚于今天，请检查年份和月份。"
 OLD_DATE_MESSAGE = "发表日期太早，请检查年份（应为2000年以后）。"
-REJECT_REASON_MESSAGE = "请填写退回原因，让信息宣传员知道要改什么。"
 
 REQUIRED = "请填写{label}。"
 ACCEPT = ".jpg,.jpeg,.png,.pdf,.doc,.docx,.xls,.xlsx,.wps"  # a hint for the file dialog; content decides
@@ -180,13 +180,10 @@ class EntryForm(PublicationForm):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label="退回原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": REJECT_REASON_MESSAGE})
+                             required=False)
 
     def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(REJECT_REASON_MESSAGE)
-        return reason
+        return required_reason(self.cleaned_data["reason"], message=REASON_REQUIRED_MESSAGE)
 
 
 class DuplicateCheckForm(forms.Form):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Q, When
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core import roles
 from core.audit import audit_record
-from core.text import title_key
+from core.text import required_reason, title_key
 from core.versions import scores_changed
 from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
@@ -29,8 +29,6 @@ from publicity.research import research_topic_check_link
 from publicity.tasks import mails_send_after_commit
 
 # Error messages (Chinese: they are shown to the user as they are).
-NO_UNIT_MESSAGE = "您的账号还没有所属单位，请联系管理员设置后再录入。"
-NOT_OFFICER_MESSAGE = "只有本单位的信息宣传员可以录入和修改本单位的记录。"
 NOT_REVIEWER_MESSAGE = "只有审核员可以审核记录。"
 OWN_UNIT_MESSAGE = "不能审核本单位（{unit}）的记录，请由其他审核员审核。"
 READ_ONLY_MESSAGE = "该记录{status}，不能再修改。"
@@ -58,18 +56,16 @@ class PossibleDuplicate(WorkflowError):
 # --- checks -----------------------------------------------------------------------------------------
 
 
-def _officer_unit(officer):
-    if not roles.has_role(officer, roles.OFFICER):
-        raise WorkflowError(NOT_OFFICER_MESSAGE)
-    unit = roles.unit_of(officer)
-    if unit is None:
-        raise WorkflowError(NO_UNIT_MESSAGE)
-    return unit
+def _officer_unit(officer, unit=None):
+    """core.roles.officer_unit, the one officer check, as a workflow error (the pages show its message)."""
+    try:
+        return roles.officer_unit(officer, unit)
+    except PermissionDenied as exc:
+        raise WorkflowError(str(exc)) from exc
 
 
 def _check_officer_of(officer, publication: Publication) -> None:
-    if _officer_unit(officer).pk != publication.manuscript.unit_id:
-        raise WorkflowError(NOT_OFFICER_MESSAGE)
+    _officer_unit(officer, publication.manuscript.unit)
 
 
 def _check_year_open(*dates) -> None:
@@ -301,8 +297,8 @@ def publication_create(*, officer, publication_data: dict, manuscript_data: dict
         audit_record(actor=officer, action="manuscript.create", target=manuscript, unit=unit,
                      summary=f"录入稿件「{manuscript.title}」",
                      after={**_snapshot(manuscript, MANUSCRIPT_FIELDS), "research_topic": manuscript.research_topic_id})
-    elif manuscript.unit_id != unit.pk:
-        raise WorkflowError(NOT_OFFICER_MESSAGE)
+    else:
+        _officer_unit(officer, manuscript.unit)
     try:
         with transaction.atomic():
             publication = Publication.objects.create(manuscript=manuscript, status=Status.DRAFT, created_by=officer,
@@ -447,9 +443,10 @@ def publication_approve(*, publication: Publication, reviewer) -> Publication:
 @transaction.atomic
 def publication_reject(*, publication: Publication, reviewer, reason: str) -> Publication:
     """submitted → rejected, with the reason the officer will read when correcting the record."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(REASON_REQUIRED_MESSAGE)
+    try:
+        reason = required_reason(reason, message=REASON_REQUIRED_MESSAGE)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
     _check_reviewer_for(reviewer, publication)
     _transition(publication=publication, actor=reviewer, expected=Status.SUBMITTED, to=Status.REJECTED,
                 action="publication.reject", summary="退回修改", reason=reason, reviewer=reviewer,

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.roles import OFFICER, has_role, is_reviewer, unit_of
+from core.roles import is_reviewer, officer_unit, unit_of
+from core.text import required_reason
 from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Outlet, Publication, Status
 from reporting.models import WebsiteContribution
@@ -32,8 +33,6 @@ ERR_FILE_TYPE = "文件格式不支持：只接受 JPG、PNG 图片或 PDF 文�
 ERR_FILE_TOO_BIG = "文件太大：不能超过 {limit}，请压缩或降低扫描分辨率后再上传。"
 ERR_SCAN_REQUIRED = "请上传签批件扫描件（一般信息由科室负责人签字，重大事项由分管领导签字）。"
 ERR_URL_REQUIRED = "本单位有网站：请先在本单位网站发布，并填写首发链接。"
-ERR_NOT_OWN_UNIT = "只能为本单位投稿。"
-ERR_NOT_OFFICER = "只有信息宣传员可以投稿。"
 ERR_NOT_REVIEWER = "只有审核员可以采编网站投稿。"
 ERR_ALREADY_HANDLED = "这篇投稿已处理（{state}），不能再次处理。"
 ERR_REASON_REQUIRED = "请填写退回原因，让投稿单位知道如何修改。"
@@ -74,10 +73,7 @@ def _snapshot(contribution: WebsiteContribution) -> dict:
 @transaction.atomic
 def contribution_submit(*, officer, unit, title: str, body: str, scan, authors: str = "", kind: str = "news",
                         is_major: bool = False, signed_by: str, first_published_url: str = "") -> WebsiteContribution:
-    if not (officer.is_superuser or has_role(officer, OFFICER)):
-        raise PermissionDenied(ERR_NOT_OFFICER)
-    if not officer.is_superuser and unit_of(officer) != unit:
-        raise PermissionDenied(ERR_NOT_OWN_UNIT)
+    officer_unit(officer, unit)
     errors = {}
     if not title.strip():
         errors["title"] = ERR_TITLE_REQUIRED
@@ -123,11 +119,10 @@ def _check_reviewer(contribution: WebsiteContribution, reviewer) -> None:
 def contribution_return(*, contribution: WebsiteContribution, reviewer, reason: str) -> WebsiteContribution:
     contribution = WebsiteContribution.objects.select_for_update().get(pk=contribution.pk)
     _check_reviewer(contribution, reviewer)
-    if not reason.strip():
-        raise ValidationError({"reason": ERR_REASON_REQUIRED})
+    reason = required_reason(reason, message=ERR_REASON_REQUIRED, field="reason")
     before = _snapshot(contribution)
     contribution.status = WebsiteContribution.State.RETURNED
-    contribution.return_reason = reason.strip()
+    contribution.return_reason = reason
     contribution.reviewer = reviewer
     contribution.reviewed_at = timezone.now()
     contribution.save()

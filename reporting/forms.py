@@ -59,8 +59,8 @@ class PublishForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "请填写退回原因，让投稿单位知道如何修改。"})
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             help_text="投稿单位会看到这段说明：写明要改什么。")
 
 
 class ReportForm(forms.Form):

@@ -7,13 +7,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.roles import OFFICER, has_role, unit_of
+from core.roles import OFFICER, officer_unit
 from publicity.models import Publication, Status, Unit
 from reporting import deadlines
 from reporting.contributions import upload_content_type
@@ -24,20 +24,11 @@ from reporting.models import OfficerRoster, PeriodReport, ReminderLog
 # are reported too (the report is what the unit says it published; review decides what counts).
 REPORTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
 
-ERR_NOT_OWN_UNIT = "只能为本单位报送。"
-ERR_NOT_OFFICER = "只有信息宣传员可以报送。"
 ERR_WRONG_PERIOD = "{unit}应报送{kind}，不能报送这一期。"
 ERR_NOT_OPEN = "{period}的报送从{opens}起开放。"
 ERR_ALREADY_REPORTED = "{period}已于{at}报送，不能重复报送。"
 ERR_NAME_REQUIRED = "请填写信息宣传员姓名。"
 ERR_PHONE_REQUIRED = "请填写联系电话。"
-
-
-def _check_officer(officer, unit: Unit, message: str) -> None:
-    if not (officer.is_superuser or has_role(officer, OFFICER)):
-        raise PermissionDenied(ERR_NOT_OFFICER)
-    if not officer.is_superuser and unit_of(officer) != unit:
-        raise PermissionDenied(message)
 
 
 def period_publications(*, unit: Unit, period: deadlines.Period):
@@ -51,7 +42,7 @@ def period_publications(*, unit: Unit, period: deadlines.Period):
 def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datetime.date, note: str = "",
                   attachment=None) -> PeriodReport:
     """File the unit's report of a period; nil when it has no publications; late after the due date."""
-    _check_officer(officer, unit, ERR_NOT_OWN_UNIT)
+    officer_unit(officer, unit)
     expected = deadlines.period_kind_for(unit.kind)
     if period.kind != expected:
         raise ValidationError(ERR_WRONG_PERIOD.format(unit=unit.name, kind=deadlines.PERIOD_KIND_LABELS[expected]))
@@ -91,7 +82,7 @@ def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datet
 def roster_submit(*, unit: Unit, year: int, officer_name: str, phone: str, officer,
                   today: datetime.date) -> OfficerRoster:
     """File (or correct) the unit's officer for the year; lateness is that of the first filing."""
-    _check_officer(officer, unit, ERR_NOT_OWN_UNIT)
+    officer_unit(officer, unit)
     errors = {}
     if not officer_name.strip():
         errors["officer_name"] = ERR_NAME_REQUIRED

@@ -194,8 +194,16 @@ class RewardSnapshotAdmin(ReadOnlyAdmin):
 class CommendationAdmin(ReadOnlyAdmin):
     """Read-only: proposed, confirmed and removed on the commendation page, through the services."""
 
-    list_display = ("year", "kind", "unit", "person_name", "reason", "status", "confirmed_by", "confirmed_at")
+    list_display = ("year", "kind", "unit", "person_name", "basis_text", "status", "confirmed_by", "confirmed_at")
     list_filter = ("year", "kind", "status")
     search_fields = ("person_name", "unit__name")
     list_select_related = ("unit", "confirmed_by")
+    # The figures as a sentence, not their JSON.
+    fields = ("year", "kind", "unit", "person_name", "reason", "basis_text", "rank", "status", "proposed_at",
+              "confirmed_by", "confirmed_at")
+    readonly_fields = fields
+
+    @admin.display(description="依据")
+    def basis_text(self, obj):
+        return obj.basis or obj.reason
 

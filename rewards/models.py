@@ -297,6 +297,23 @@ class RewardSnapshot(models.Model):
         return f"{self.year}年 · {self.unit_name} · {self.title} · {self.amount}元"
 
 
+# The basis of a proposal, in words (the pages, the admin and the reason stored at proposal all use these).
+BASIS_COLLECTIVE_MESSAGE = "{kind}第{rank}名，考核得分{score}"
+BASIS_INDIVIDUAL_MESSAGE = "全年采用稿件{articles}篇，获宣传奖励{amount}元"
+
+
+def commendation_basis(kind: str, figures: dict) -> str:
+    """A commendation's figures as a sentence: 县区第1名，考核得分5.2 / 全年采用稿件2篇，获宣传奖励150.00元."""
+    try:
+        if kind == Commendation.Kind.COLLECTIVE:
+            unit_kind = figures["kind"]
+            label = dict(Unit.Kind.choices).get(unit_kind, unit_kind)
+            return BASIS_COLLECTIVE_MESSAGE.format(kind=label, rank=figures["rank"], score=figures["score"])
+        return BASIS_INDIVIDUAL_MESSAGE.format(articles=figures["articles"], amount=figures["amount"])
+    except (KeyError, TypeError):
+        return ""  # a record from before the figures were kept: its reason says it
+
+
 class Commendation(models.Model):
     """表彰: an advanced collective (a unit) or individual of a closed year, proposed by the system from
     the year's snapshots and confirmed by a reviewer (DOMAIN.md §9, issue 4 item 7)."""
@@ -342,6 +359,10 @@ class Commendation(models.Model):
     def __str__(self):
         who = self.person_name or self.unit.name
         return f"{self.year}年度{self.get_kind_display()} · {who}（{self.get_status_display()}）"
+
+    @property
+    def basis(self) -> str:
+        return commendation_basis(self.kind, self.figures)
 
     @property
     def awardee(self) -> str:

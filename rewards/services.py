@@ -17,10 +17,19 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.text import required_reason
 from core.yearlock import year_is_closed
 from publicity.models import Publication
 from rewards import rates
-from rewards.models import Commendation, PayoutBatch, PayoutLine, RateSheet, RewardBudget, RewardSnapshot
+from rewards.models import (
+    Commendation,
+    PayoutBatch,
+    PayoutLine,
+    RateSheet,
+    RewardBudget,
+    RewardSnapshot,
+    commendation_basis,
+)
 
 ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
 ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
@@ -36,8 +45,6 @@ ERR_ALREADY_CONFIRMED = "该表彰已经确认。"
 
 COLLECTIVES_PER_KIND = 3  # advanced collectives proposed per kind of unit
 INDIVIDUALS = 10  # advanced individuals proposed
-REASON_COLLECTIVE = "{kind}第{rank}名，考核得分{score}"
-REASON_INDIVIDUAL = "全年采用稿件{articles}篇，获宣传奖励{amount}元"
 
 
 @dataclass(frozen=True)
@@ -302,10 +309,9 @@ def payout_batch_confirm(*, batch: PayoutBatch, reviewer, override_reason: str =
     if batch.is_confirmed:
         raise ValidationError(ERR_NOT_DRAFT)
     state = payout_batch_budget(batch=batch)
-    override_reason = (override_reason or "").strip()
-    if state.over and not override_reason:
-        raise ValidationError({"override_reason": ERR_OVER_BUDGET.format(
-            total=state.after, year=batch.year, budget=state.budget)})
+    if state.over:
+        override_reason = required_reason(override_reason, field="override_reason", message=ERR_OVER_BUDGET.format(
+            total=state.after, year=batch.year, budget=state.budget))
     batch.status = PayoutBatch.State.CONFIRMED
     batch.confirmed_by = reviewer
     batch.confirmed_at = timezone.now()
@@ -428,7 +434,7 @@ def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVE
     the people with the highest rewards (then the most approved articles) of the year."""
     from scoring import rules
     from scoring.models import UnitResultSnapshot, policy_for_year
-    from scoring.services import KIND_LABELS, KIND_ORDER
+    from scoring.services import KIND_ORDER
 
     base = policy_for_year(year).base
     candidates = []
@@ -441,10 +447,11 @@ def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVE
             score = rules.display_score(row.score)
             if row.rank > collectives_per_kind or score < base:
                 continue
+            figures = {"kind": kind, "rank": row.rank, "score": str(score)}
             candidates.append(Candidate(
                 kind=Commendation.Kind.COLLECTIVE, unit_id=row.unit_id, person_name="",
-                reason=REASON_COLLECTIVE.format(kind=KIND_LABELS.get(kind, kind), rank=row.rank, score=score),
-                figures={"kind": kind, "rank": row.rank, "score": str(score)}, rank=len(candidates) + 1))
+                reason=commendation_basis(Commendation.Kind.COLLECTIVE, figures), figures=figures,
+                rank=len(candidates) + 1))
 
     people: dict[tuple[int, str], list] = {}
     for row in RewardSnapshot.objects.filter(year=year, is_collective=False).order_by("sort_order"):
@@ -455,10 +462,10 @@ def commendation_candidates(*, year: int, collectives_per_kind: int = COLLECTIVE
     ranked = sorted(((amount, articles, unit_id, name) for (unit_id, name), (amount, articles) in people.items()
                      if amount > 0), key=lambda x: (-x[0], -x[1], x[3], x[2]))
     for i, (amount, articles, unit_id, name) in enumerate(ranked[:individuals], start=1):
+        figures = {"amount": str(amount), "articles": articles}
         candidates.append(Candidate(
             kind=Commendation.Kind.INDIVIDUAL, unit_id=unit_id, person_name=name,
-            reason=REASON_INDIVIDUAL.format(articles=articles, amount=amount),
-            figures={"amount": str(amount), "articles": articles}, rank=i))
+            reason=commendation_basis(Commendation.Kind.INDIVIDUAL, figures), figures=figures, rank=i))
     return candidates
 
 

@@ -8,7 +8,7 @@ class PublicizeForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="重新开放原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
-                             error_messages={"required": "重新开放已结算的年度必须填写原因。"})
+                             required=False, help_text="重新开放会记入操作日志；结算后的结果将恢复为实时预估。")
 
 
 class ObjectionForm(forms.Form):

@@ -8,7 +8,7 @@ settings, and calls ``assess``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 # The notice's words (levels, kinds, topics) live in core.notice, below every app; the rules use them here.
@@ -264,13 +264,27 @@ POLICY_2011 = Policy()
 
 @dataclass(frozen=True)
 class LineResult:
+    """One quota line of a unit's assessment: what the pages, the JSON of §10 and the snapshots show."""
+
     code: str
     label: str
     count: int
     have: int
     deficit: int
-    parent: str | None
-    surplus_used: int  # bonus articles taken from within this line's subtree
+    parent: str | None = None
+    surplus_used: int = 0  # bonus articles taken from within this line's subtree
+
+    @property
+    def percent(self) -> int:
+        """Progress for the bars: have / count, capped at 100."""
+        if self.count <= 0:
+            return 100
+        return min(100, self.have * 100 // self.count)
+
+    def as_json(self) -> dict:
+        """A line of `assess --format json` (DOMAIN §10)."""
+        return {"code": self.code, "label": self.label, "count": self.count, "have": self.have,
+                "deficit": self.deficit}
 
 
 @dataclass(frozen=True)
@@ -280,6 +294,9 @@ class Assessment:
     bonus_articles: int
     bonus_points: Decimal  # after the cap
     score: Decimal  # exact, not rounded
+    # D4 made concrete: how many of each cell's publications are the bonus articles (one valid choice, the
+    # unit's favour: every line stays complete without them). Sums to bonus_articles.
+    bonus_cells: Mapping[Cell, int] = field(default_factory=dict)
 
 
 def assess(
@@ -325,6 +342,7 @@ def assess(
     direct_eligible = dict.fromkeys(by_code, 0)
     used = dict.fromkeys(by_code, 0)
     bonus_articles = 0
+    bonus_cells: dict[Cell, int] = {}
     if missing == 0:
         for code in bottom_up:
             line = by_code[code]
@@ -344,11 +362,21 @@ def assess(
                 used[child] = min(rest, removable[child])
                 rest -= used[child]
         # An eligible publication outside every line's scope is surplus as well (D4).
-        outside = sum(
-            n for cell, n in counts.items()
-            if cell.bonus_eligible and not any(cell in cells for cells in cells_of.values())
-        )
-        bonus_articles = sum(removable[code] for code in roots) + outside
+        outside = {cell: n for cell, n in counts.items()
+                   if n and cell.bonus_eligible and not any(cell in cells for cells in cells_of.values())}
+        bonus_articles = sum(removable[code] for code in roots) + sum(outside.values())
+        # Which publications they are: each line's own share comes from its direct eligible cells (in a fixed
+        # order, so the choice is the same on every run); the service picks the latest of each cell.
+        bonus_cells = dict(outside)
+        for code in by_code:
+            take = min(used[code], direct_eligible[code])
+            direct = sorted((cell for cell in cells_of[code] if cell.bonus_eligible and counts[cell]
+                             and not any(cell in cells_of[child] for child in children[code])), key=_cell_order)
+            for cell in direct:
+                n = min(take, counts[cell])
+                if n:
+                    bonus_cells[cell] = bonus_cells.get(cell, 0) + n
+                    take -= n
 
     results = tuple(
         LineResult(
@@ -368,7 +396,14 @@ def assess(
         bonus_articles=bonus_articles,
         bonus_points=_bonus_points(bonus_articles=bonus_articles, policy=policy),
         score=score_for(missing=missing, bonus_articles=bonus_articles, policy=policy),
+        bonus_cells=bonus_cells,
     )
+
+
+def _cell_order(cell: Cell) -> tuple:
+    """Higher outlets first (the notice's papers before briefings), then kind and topic: any fixed order would
+    do; this one reads naturally on the unit page."""
+    return (-LEVEL_RANK[cell.level], cell.kind, cell.topic)
 
 
 def _bonus_points(*, bonus_articles: int, policy: Policy) -> Decimal:

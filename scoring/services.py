@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -42,28 +42,6 @@ SHORTFALL_BEYOND_CHILDREN = "还差 {n} 篇{label}（上列之外）"
 
 
 @dataclass(frozen=True)
-class LineRow:
-    code: str
-    label: str
-    count: int
-    have: int
-    deficit: int
-    parent: str | None = None
-    surplus_used: int = 0
-
-    @property
-    def percent(self) -> int:
-        """Progress for the bars: have / count, capped at 100."""
-        if self.count <= 0:
-            return 100
-        return min(100, self.have * 100 // self.count)
-
-    def as_json(self) -> dict:
-        return {"code": self.code, "label": self.label, "count": self.count, "have": self.have,
-                "deficit": self.deficit}
-
-
-@dataclass(frozen=True)
 class UnitResult:
     unit_id: int
     unit_name: str
@@ -72,9 +50,11 @@ class UnitResult:
     missing: int
     bonus_articles: int
     score: Decimal  # exact (D5); shown with display_score
-    lines: tuple[LineRow, ...]
+    lines: tuple[rules.LineResult, ...]
     rank: int = 0
     specs: tuple[rules.LineSpec, ...] = field(default=(), compare=False, repr=False)
+    # How many of each cell's publications are the bonus articles (rules.Assessment.bonus_cells); live results only.
+    bonus_cells: Mapping[rules.Cell, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def shown_score(self) -> Decimal:
@@ -87,12 +67,9 @@ class UnitResult:
     @property
     def shortfalls(self) -> list[str]:
         """What is still missing, in words ("还差 3 篇省级及以上媒体稿件(含会议经验交流材料)")."""
-        line_results = [rules.LineResult(code=line.code, label=line.label, count=line.count, have=line.have,
-                                         deficit=line.deficit, parent=line.parent, surplus_used=line.surplus_used)
-                        for line in self.lines]
         with_children = {line.parent for line in self.lines if line.parent and line.deficit}
         messages = []
-        for line, n in rules.shortfalls(line_results):
+        for line, n in rules.shortfalls(self.lines):
             label = line.label.removeprefix("其中：")
             template = SHORTFALL_BEYOND_CHILDREN if line.code in with_children else SHORTFALL_MESSAGE
             messages.append(template.format(n=n, label=label))
@@ -193,10 +170,7 @@ def assess_year(*, year: int, units: Iterable[Unit] | None = None,
         results.append(UnitResult(
             unit_id=unit_id, unit_name=name, kind=kind, sort_order=sort_order,
             missing=assessment.missing, bonus_articles=assessment.bonus_articles, score=assessment.score,
-            lines=tuple(LineRow(code=line.code, label=line.label, count=line.count, have=line.have,
-                                deficit=line.deficit, parent=line.parent, surplus_used=line.surplus_used)
-                        for line in assessment.lines),
-            specs=tuple(specs[unit_id]),
+            lines=assessment.lines, specs=tuple(specs[unit_id]), bonus_cells=assessment.bonus_cells,
         ))
     return _ranked(results)
 
@@ -238,7 +212,7 @@ def _snapshot_results(year: int) -> list[UnitResult]:
     snapshots = UnitResultSnapshot.objects.filter(year=year).order_by("sort_order", "rank", "unit_name")
     results = [UnitResult(unit_id=s.unit_id, unit_name=s.unit_name, kind=s.kind, sort_order=s.sort_order,
                           missing=s.missing, bonus_articles=s.bonus_articles, score=s.score,
-                          lines=tuple(LineRow(**line) for line in s.lines), rank=s.rank)
+                          lines=tuple(rules.LineResult(**line) for line in s.lines), rank=s.rank)
                for s in snapshots]
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     return sorted(results, key=lambda r: (order.get(r.kind, 99), r.rank, r.sort_order, r.unit_name))
@@ -369,28 +343,17 @@ class UnitDetail:
 
 
 def _bonus_choice(result: UnitResult, publications: list[Publication]) -> set[int]:
-    """One concrete set of bonus articles matching the rules' count (D4), latest first: each line
-    gives up its own eligible publications first, as rules.assess reports in surplus_used."""
-    if result.missing or not result.bonus_articles:
+    """The bonus articles themselves (D4): rules.assess says how many of each cell they are; they are that
+    cell's latest eligible publications."""
+    if not result.bonus_cells:
         return set()
-    specs = {spec.code: spec for spec in result.specs}
-    children = defaultdict(list)
-    for line in result.lines:
-        if line.parent:
-            children[line.parent].append(line.code)
-
-    def held(code, publication):
-        return specs[code].scope.holds(level=publication.outlet.level, kind=publication.manuscript.kind,
-                                       topic=publication.manuscript.special_topic or "")
-
+    left = {(cell.level, cell.kind, cell.topic): n for cell, n in result.bonus_cells.items()}
     chosen: set[int] = set()
-    eligible = sorted((p for p in publications if outlet_is_bonus_eligible(p.outlet)),
-                      key=lambda p: (p.published_on, p.pk), reverse=True)
-    for line in result.lines:
-        direct = [p for p in eligible
-                  if held(line.code, p) and not any(held(child, p) for child in children[line.code])]
-        chosen.update(p.pk for p in direct[: line.surplus_used])
-    chosen.update(p.pk for p in eligible if not any(held(code, p) for code in specs))
+    for p in sorted(publications, key=lambda p: (p.published_on, p.pk), reverse=True):
+        key = (p.outlet.level, p.manuscript.kind, p.manuscript.special_topic or "")
+        if left.get(key) and outlet_is_bonus_eligible(p.outlet):
+            chosen.add(p.pk)
+            left[key] -= 1
     return chosen
 
 
@@ -501,7 +464,7 @@ class YearResult:
     ranked: int  # units of the kind ranked that year
     final: bool  # from the 公示/结算 snapshot; False: a live estimate
 
-    def line(self, code: str) -> LineRow | None:
+    def line(self, code: str) -> rules.LineResult | None:
         return next((line for line in self.result.lines if line.code == code), None)
 
 
@@ -511,7 +474,7 @@ class UnitHistory:
     lines: list[tuple[str, str]]  # (code, label) of every line the unit had in any year, in the years' order
 
     @property
-    def rows(self) -> list[tuple[str, list[LineRow | None]]]:
+    def rows(self) -> list[tuple[str, list[rules.LineResult | None]]]:
         """Per quota line, its row of every year (None where the unit had no such line that year)."""
         return [(label, [y.line(code) for y in self.years]) for code, label in self.lines]
 
@@ -537,7 +500,7 @@ def unit_history(*, unit: Unit, today: datetime.date | None = None,
             result = UnitResult(unit_id=unit.pk, unit_name=snapshot.unit_name, kind=snapshot.kind,
                                 sort_order=snapshot.sort_order, missing=snapshot.missing,
                                 bonus_articles=snapshot.bonus_articles, score=snapshot.score,
-                                lines=tuple(LineRow(**line) for line in snapshot.lines), rank=snapshot.rank)
+                                lines=tuple(rules.LineResult(**line) for line in snapshot.lines), rank=snapshot.rank)
             out.append(YearResult(year=year, result=result, ranked=sizes.get(year, 1), final=True))
             continue
         if year in known:

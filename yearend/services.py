@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import YearClose
+from core.text import required_reason
 from rewards.models import RewardSnapshot
 from rewards.services import rate_sheet_for, rewards_for_year
 from scoring.models import Objection, UnitResultSnapshot
@@ -145,9 +146,7 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
 @transaction.atomic
 def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
     """Reopen a published or closed year: needs a reason, is audited; results become live again."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(REASON_REQUIRED)
+    reason = required_reason(reason, message=REASON_REQUIRED)
     record = YearClose.objects.select_for_update().filter(year=year).first()
     if record is None or not record.has_snapshot:
         raise ValidationError(NOT_CLOSED.format(year=year))

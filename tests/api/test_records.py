@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from core.models import AuditEvent, YearClose
 from core.yearlock import YEAR_LOCKED
-from publicity.forms import FUTURE_DATE_MESSAGE, OUTLET_UNKNOWN_MESSAGE, REJECT_REASON_MESSAGE
+from publicity.forms import FUTURE_DATE_MESSAGE, OUTLET_UNKNOWN_MESSAGE
 from publicity.models import Notification, ProofFile, Publication, Status
 from publicity.proofs import EXECUTABLE_MESSAGE
 from publicity.services import OWN_UNIT_MESSAGE, READ_ONLY_MESSAGE
+from publicity.services import REASON_REQUIRED_MESSAGE as REJECT_REASON_MESSAGE
 from tests.publicity.helpers import exe, pdf, png
 
 pytestmark = pytest.mark.django_db

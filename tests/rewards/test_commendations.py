@@ -159,3 +159,27 @@ def test_the_list_takes_a_bounded_number_of_queries(client, rita, hanbin, make_p
     with django_assert_max_num_queries(12):
         response = client.get(reverse("rewards:commendations"), {"year": 2011})
     assert response.content.decode().count("确认</button>") == min(n, 10)
+
+
+def test_the_admin_shows_a_commendations_basis_as_a_sentence_not_json(client, rita):
+    counties = list(Unit.objects.filter(kind="county").order_by("sort_order")[:1])
+    close_with_scores(rita, {counties[0].name: (1, "5.2")})
+    commendations_propose(year=2011, reviewer=rita)
+    commendation = proposals(Commendation.Kind.COLLECTIVE)[0]
+    client.force_login(rita)
+
+    html = client.get(f"/admin/rewards/commendation/{commendation.pk}/change/").content.decode()
+    listing = client.get("/admin/rewards/commendation/").content.decode()
+
+    assert "县区第1名，考核得分5.2" in html and "县区第1名，考核得分5.2" in listing
+    assert '"rank"' not in html and "&quot;rank&quot;" not in html
+
+
+def test_a_basis_is_built_from_the_figures_kept_with_the_commendation():
+    from rewards.models import commendation_basis
+
+    assert commendation_basis("collective", {"kind": "section", "rank": 2, "score": "4.3"}) == \
+        "机关科室第2名，考核得分4.3"
+    assert commendation_basis("individual", {"articles": 5, "amount": "300.00"}) == \
+        "全年采用稿件5篇，获宣传奖励300.00元"
+    assert commendation_basis("individual", {}) == ""

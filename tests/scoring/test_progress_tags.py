@@ -2,7 +2,7 @@
 
 from django.template import Context, Template
 
-from scoring.services import LineRow
+from scoring.rules import LineResult
 
 
 def render(source: str, **context) -> str:
@@ -10,7 +10,7 @@ def render(source: str, **context) -> str:
 
 
 def test_a_line_short_of_its_quota_shows_amber_with_what_is_missing():
-    line = LineRow(code="L", label="省级及以上媒体稿件", count=5, have=2, deficit=3)
+    line = LineResult(code="L", label="省级及以上媒体稿件", count=5, have=2, deficit=3)
     html = render("{% lines_progress lines %}", lines=[line])
     assert 'class="bar short"' in html and 'value="40"' in html
     assert "2/5" in html and '<span class="deficit">差3</span>' in html
@@ -18,13 +18,13 @@ def test_a_line_short_of_its_quota_shows_amber_with_what_is_missing():
 
 
 def test_a_met_line_is_full_and_not_short():
-    line = LineRow(code="L", label="新闻稿件", count=4, have=9, deficit=0)
+    line = LineResult(code="L", label="新闻稿件", count=4, have=9, deficit=0)
     html = render("{% progress_bar line %}", line=line)
     assert 'class="bar"' in html and 'value="100"' in html and "差" not in html
 
 
 def test_labels_are_escaped():
-    line = LineRow(code="L", label='<script>alert("x")</script>', count=1, have=0, deficit=1)
+    line = LineResult(code="L", label='<script>alert("x")</script>', count=1, have=0, deficit=1)
     html = render("{% lines_progress lines %}{% progress_bar line %}", lines=[line], line=line)
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -34,7 +34,7 @@ def test_a_unit_without_lines_says_so():
 
 
 def test_the_bulletins_plain_lines_are_joined_and_escaped():
-    lines = [LineRow(code="A", label="市级及以上媒体新闻稿件", count=40, have=38, deficit=2),
-             LineRow(code="B", label="<b>专题</b>", count=4, have=4, deficit=0)]
+    lines = [LineResult(code="A", label="市级及以上媒体新闻稿件", count=40, have=38, deficit=2),
+             LineResult(code="B", label="<b>专题</b>", count=4, have=4, deficit=0)]
     html = render("{% lines_text lines %}", lines=lines)
     assert html == "市级及以上媒体新闻稿件 38/40；&lt;b&gt;专题&lt;/b&gt; 4/4"

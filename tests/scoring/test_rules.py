@@ -732,6 +732,29 @@ def test_reported_surplus_is_a_feasible_choice_adding_up_to_the_bonus(case):
 
 
 @settings(max_examples=200, deadline=None)
+@given(case=complete_cases())
+def test_bonus_cells_name_removable_eligible_publications_adding_up_to_the_bonus(case):
+    """D4 made concrete: the publications rules.assess names as the bonus can all be taken away at once and
+    every line is still complete; they are eligible ones, and as many as the bonus articles."""
+    lines, counts = case
+    result = assess(lines=lines, counts=counts)
+
+    assert sum(result.bonus_cells.values()) == result.bonus_articles
+    assert all(cell.bonus_eligible and 0 < n <= counts[cell] for cell, n in result.bonus_cells.items())
+    rest = {cell: n - result.bonus_cells.get(cell, 0) for cell, n in counts.items()}
+    assert assess(lines=lines, counts=rest).missing == 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines=line_sets(), counts=cell_counts)
+def test_no_bonus_cells_while_anything_is_missing(lines, counts):
+    result = assess(lines=lines, counts=counts)
+
+    if result.missing:
+        assert result.bonus_cells == {}
+
+
+@settings(max_examples=200, deadline=None)
 @given(lines=line_sets(), counts=cell_counts)
 def test_bonus_equals_brute_force_also_when_lines_are_short(lines, counts):
     assert assess(lines=lines, counts=counts).bonus_articles == brute_force_bonus(lines, counts)
