@@ -2,6 +2,7 @@
 reports, training courses with attendance; the compliance rows and reminders they feed."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -262,6 +263,17 @@ def test_reminders_mention_overdue_duties(alice, hanbin, settings):
     assert "报送2011年度宣传报道工作计划（含领导小组、工作人员和经费）：截止2011年3月31日（已逾期）" in body
     assert "填报2011年调研专题（1—2个）：截止2011年3月31日（已逾期）" in body
     assert "填报2011年宣传报道工作第一责任人" in body
+
+
+def test_the_reminder_command_names_the_overdue_duties_once_a_day(alice, hanbin, settings):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders", "--today", "2011-04-02", stdout=io.StringIO())
+    mails = [m for m in mail.outbox if m.to == ["alice@example.com"]]
+    assert len(mails) == 1 and "工作计划" in mails[0].body and "第一责任人" in mails[0].body
+    call_command("send_reminders", "--today", "2011-04-02", stdout=io.StringIO())
+    assert len([m for m in mail.outbox if m.to == ["alice@example.com"]]) == 1
 
 
 def test_reminders_leave_out_what_is_done_and_a_closed_year(alice, hanbin, settings):
