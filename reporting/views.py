@@ -19,6 +19,7 @@ from reporting.forms import ReportForm, RosterForm
 from reporting.models import OfficerRoster, PeriodReport
 from reporting.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
 from reporting.views_contributions import add_service_errors, private_file_response
+from scoring.services import default_year
 
 UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
@@ -142,7 +143,8 @@ def roster(request):
 @roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 def compliance(request):
     today = timezone.localdate()
-    year = year_from_request(request, default=today.year)
+    # the year the header and the other pages show (the latest year with quotas that has begun)
+    year = year_from_request(request, default=default_year(today))
     table = compliance_table(year=year, today=today)
     # DOMAIN §11: each unit's duties beside its reports (topics, plan, website, training).
     dates = dates_for(year)
@@ -162,7 +164,7 @@ def compliance(request):
 def compliance_export(request):
     """The compliance table as .xlsx: one sheet per unit kind."""
     today = timezone.localdate()
-    year = year_from_request(request, default=today.year)
+    year = year_from_request(request, default=default_year(today))
     table = compliance_table(year=year, today=today)
     duties = {row.unit.pk: row for row in duty_rows(year=year, today=today)}
     workbook = XlsxBook()
