@@ -60,6 +60,7 @@ def test_an_officer_files_the_units_duties(personas, browser, live_server, login
     assert browser.find_element(By.ID, "id_summary").get_attribute("value") == "围绕春风行动、社保扩面开展宣传报道。"
     assert browser.find_element(By.ID, "id_budget").get_attribute("value") == "20000"
     assert browser.find_element(By.ID, "id_leaders-0-name").get_attribute("value") == "李文"
+    assert "请重新选择计划文件" in text_of(browser, "main form")  # the one thing a browser cannot keep
     shoot("d1-plan-form-error")
     Select(browser.find_element(By.ID, "id_leaders-1-role")).select_by_visible_text("组长")
     browser.find_element(By.ID, "id_leaders-1-name").send_keys("张建国")
