@@ -290,3 +290,40 @@ def test_reminders_leave_out_what_is_done_and_a_closed_year(alice, hanbin, setti
     YearClose.objects.all().delete()
     lines = duties.duty_reminders(today=D(2012, 1, 3), units=[hanbin])[hanbin.pk]
     assert lines == ["完成2011年调研专题（已填报1个，尚无审核通过的调研文章）：截止2011年12月25日（已逾期）"]
+
+
+def test_a_closed_year_refuses_every_duty_write_and_leaves_no_trace(alice, rita, hanbin):
+    """The year lock on every write of DOMAIN §11 (topics, plan, person, website, courses, attendance, invitations)."""
+    from publicity.research import research_topic_create, research_topic_delete, research_topic_update
+
+    roster(hanbin, "王明")
+    topic = ResearchTopic.objects.create(unit=hanbin, year=2011, title="甲", lead="王",
+                                         planned_completion=D(2011, 9, 1))
+    course = duties.training_course_create(reviewer=rita, title="培训", held_on=D(2011, 4, 20), place="市局")
+    row = course.attendances.get()
+    YearClose.objects.create(year=2011, state=YearClose.State.CLOSED)
+    events = AuditEvent.objects.count()
+    writes = {
+        "topic": lambda: research_topic_create(officer=alice, unit=hanbin, year=2011, title="乙", lead="王",
+                                               planned_completion=D(2011, 9, 1)),
+        "topic.update": lambda: research_topic_update(topic=topic, officer=alice, title="丙", lead="王",
+                                                      planned_completion=D(2011, 9, 1)),
+        "topic.delete": lambda: research_topic_delete(topic=topic, officer=alice),
+        "plan": lambda: file_plan(alice, hanbin),
+        "responsible": lambda: duties.responsible_set(unit=hanbin, year=2011, officer=alice, name="赵", post="局长"),
+        "website": lambda: duties.website_status_report(unit=hanbin, officer=alice, today=D(2011, 12, 1),
+                                                        state="building"),
+        "course": lambda: duties.training_course_create(reviewer=rita, title="又一期", held_on=D(2011, 10, 8),
+                                                        place="市局"),
+        "course.update": lambda: duties.training_course_update(course=course, reviewer=rita, title="改", place="市局",
+                                                               held_on=D(2011, 4, 21)),
+        "attendance": lambda: duties.training_attendance_record(course=course, reviewer=rita,
+                                                                marks={row.pk: ("attended", "")}),
+        "invite": lambda: duties.training_invite_refresh(course=course, reviewer=rita),
+    }
+    for name, write in writes.items():
+        with pytest.raises(ValidationError, match="2011年度已结算"):
+            write()
+        assert AuditEvent.objects.count() == events, name
+    assert ResearchTopic.objects.get().title == "甲" and not UnitPlan.objects.exists()
+    assert TrainingAttendance.objects.get().state == "invited"
