@@ -46,5 +46,6 @@ def unit_duties_summary(unit, year):
     year, today = _year(year), timezone.localdate()
     row = duties.duty_rows(year=year, today=today, units=[unit])[0]
     open_duties = duties.duty_rules.open_duties(year=year, facts=row.facts, dates=duties.dates_for(year))
-    return {"unit": unit, "year": year, "row": row, "today": today,
-            "open_duties": sorted(open_duties, key=lambda d: (not d.overdue(today), d.due))}
+    # (duty, overdue) pairs: a template cannot call duty.overdue(today) itself.
+    items = sorted(((duty, duty.overdue(today)) for duty in open_duties), key=lambda item: (not item[1], item[0].due))
+    return {"unit": unit, "year": year, "row": row, "today": today, "open_duties": items}

@@ -276,3 +276,15 @@ def test_the_website_progress_table_counts_the_units_online(client, leo):
     page = text(client.get(reverse("reporting:websites") + "?year=2011"))
     required = Unit.objects.filter(kind__in=["county", "affiliated"], is_active=True).count()
     assert f"已建成 1 / {required} 个单位" in page
+
+
+def test_the_officers_start_page_lists_the_open_duties_and_the_bureaus_contact(client, alice, hank, rita, hanbin):
+    client.force_login(alice)
+    page = text(client.get(reverse("home")))
+    assert "本单位2011年工作落实" in page and "填报2011年宣传报道工作第一责任人" in page and "已逾期" in page
+    assert "市局网站信息发布联系人：杨一帆" in page and "传真：3214920" in page
+    assert "杨一帆" in text(client.get(reverse("reporting:contribution_new")))
+    client.force_login(hank)  # the unit head reads the own unit's open duties
+    assert "本单位2011年工作落实" in text(client.get(reverse("home")))
+    client.force_login(rita)  # the bureau has the compliance page instead
+    assert "本单位2011年工作落实" not in text(client.get(reverse("home")))
