@@ -26,6 +26,8 @@ def _field_for(field: forms.Field) -> serializers.Field:
                                      help_text="发表凭证文件（multipart/form-data，可多个）：" + common["help_text"])
     if isinstance(field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, forms.ModelChoiceField):
+        return serializers.IntegerField(allow_null=True, **common)
     if isinstance(field, forms.ChoiceField):
         return serializers.ChoiceField(choices=[c for c in field.choices if c[0] != ""], allow_blank=True, **common)
     if isinstance(field, forms.DateField):
@@ -141,6 +143,8 @@ class RecordSerializer(serializers.ModelSerializer):
     special_topic = serializers.CharField(source="manuscript.special_topic")
     key_topics = serializers.SlugRelatedField(source="manuscript.key_topics", many=True, read_only=True,
                                               slug_field="name")
+    research_topic = serializers.IntegerField(source="manuscript.research_topic_id", allow_null=True,
+                                              help_text="关联的本单位调研专题编号（调研文章，可为空）")
     outlet = serializers.CharField(source="outlet.name")
     outlet_level = serializers.CharField(source="outlet.level")
     status_label = serializers.CharField(source="get_status_display")
@@ -150,7 +154,8 @@ class RecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = Publication
         fields = ("id", "unit", "manuscript_id", "title", "authors", "kind", "kind_label", "special_topic",
-                  "key_topics", "outlet", "outlet_level", "published_on", "front_headline", "page", "char_count",
+                  "key_topics", "research_topic", "outlet", "outlet_level", "published_on", "front_headline", "page",
+                  "char_count",
                   "url", "status", "status_label", "reject_reason", "submitted_at", "reviewed_at", "created_at",
                   "updated_at", "proofs")
 

@@ -246,7 +246,7 @@ class RecordList(generics.GenericAPIView):
                                            pk=_number(manuscript_id, "manuscript"))
             form = PublicationForm(request.data, request.FILES)
         else:
-            form = EntryForm(request.data, request.FILES)
+            form = EntryForm(request.data, request.FILES, unit=roles.unit_of(request.user))
         if not form.is_valid():
             return _form_errors(form)
         if manuscript is not None:

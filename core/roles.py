@@ -43,6 +43,16 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting.websitecontribution": ("add", "view"),
         "reporting.periodreport": ("add", "view"),
         "reporting.officerroster": ("add", "change", "view"),
+        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
+        "publicity.researchtopic": _VIEW,
+        "reporting.unitplan": _VIEW,
+        "reporting.unitleader": _VIEW,
+        "reporting.responsibleperson": _VIEW,
+        "reporting.websitestatus": _VIEW,
+        "reporting.trainingcourse": _VIEW,
+        "reporting.trainingattendance": _VIEW,
+        "reporting.yearsettings": _VIEW,
+        "reporting.bureauleader": _VIEW,
     },
     UNIT_HEAD: {
         "publicity.manuscript": _VIEW,
@@ -50,6 +60,16 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.prooffile": _VIEW,
         "publicity.unit": _VIEW,
         "scoring.quota": _VIEW,
+        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
+        "publicity.researchtopic": _VIEW,
+        "reporting.unitplan": _VIEW,
+        "reporting.unitleader": _VIEW,
+        "reporting.responsibleperson": _VIEW,
+        "reporting.websitestatus": _VIEW,
+        "reporting.trainingcourse": _VIEW,
+        "reporting.trainingattendance": _VIEW,
+        "reporting.yearsettings": _VIEW,
+        "reporting.bureauleader": _VIEW,
     },
     LEADER: {
         "publicity.manuscript": _VIEW,
@@ -70,6 +90,16 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rewards.payoutline": _VIEW,
         "rewards.rewardsnapshot": _VIEW,
         "rewards.commendation": _VIEW,
+        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
+        "publicity.researchtopic": _VIEW,
+        "reporting.unitplan": _VIEW,
+        "reporting.unitleader": _VIEW,
+        "reporting.responsibleperson": _VIEW,
+        "reporting.websitestatus": _VIEW,
+        "reporting.trainingcourse": _VIEW,
+        "reporting.trainingattendance": _VIEW,
+        "reporting.yearsettings": _VIEW,
+        "reporting.bureauleader": _VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -101,6 +131,17 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting.periodreport": _VIEW,
         "reporting.officerroster": _VIEW,
         "reporting.reminderlog": _VIEW,
+        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
+        "publicity.researchtopic": _VIEW,
+        "reporting.unitplan": _VIEW,
+        "reporting.unitleader": _VIEW,
+        "reporting.responsibleperson": _VIEW,
+        "reporting.websitestatus": _VIEW,
+        "reporting.trainingcourse": _VIEW,
+        "reporting.trainingattendance": _VIEW,
+        # the year's contact, due dates and the bureau's leading group are reference data reviewers keep
+        "reporting.yearsettings": _ALL,
+        "reporting.bureauleader": _ALL,
     },
     ADMINISTRATOR: {
         "auth.user": _ALL,

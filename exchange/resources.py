@@ -52,6 +52,8 @@ KEY_CHUNK = 2000  # look-ups by a list of keys go in chunks: SQLite allows only 
 
 UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF, STATUS = (
     "单位", "标题", "作者", "媒体", "稿件类型", "版面", "字数", "发表日期", "专项", "链接", "稿件编号", "审核状态")
+# DOMAIN §11: an optional column linking a research article to one of its unit's research topics (by title).
+RESEARCH_TOPIC = "调研专题"
 ARTICLE_HEADERS = (UNIT, TITLE, AUTHORS, OUTLET, KIND, PLACEMENT, CHARS, DATE, TOPIC, URL, REF)
 ARTICLE_REQUIRED = (UNIT, TITLE, OUTLET, DATE)
 
@@ -62,10 +64,13 @@ IN_REVIEW_SKIP = "系统中这条记录为“{status}”，导入不改动审核
 OWN_UNIT_SUBMITTED = "本单位（{unit}）的记录不能由本人审核，已作为待审核记录提交，由其他审核员审核"
 IN_REVIEW_MANUSCRIPT_SKIP = "这篇稿件有审核中的刊发记录，导入不改动稿件的作者、类型和专项"
 OWN_UNIT_SKIP = "本单位（{unit}）已通过的记录不能由本人通过导入修改，请由其他审核员处理"
+UNKNOWN_RESEARCH_TOPIC = "{unit}没有填报这个调研专题，请填写本单位已填报的专题名称（或留空）"
+RESEARCH_TOPIC_KIND = "只有调研文章可以关联调研专题，请把稿件类型填为“调研”或清空调研专题"
 
 
 # What planning reads of existing records (not their timestamps: converting those costs more than the rest).
-MANUSCRIPT_FIELDS = ("id", "unit_id", "title", "title_key", "ref", "authors", "kind", "special_topic")
+MANUSCRIPT_FIELDS = ("id", "unit_id", "title", "title_key", "ref", "authors", "kind", "special_topic",
+                     "research_topic_id")
 PUBLICATION_FIELDS = ("id", "manuscript_id", "outlet_id", "published_on", "status", "title", "front_headline", "page",
                       "char_count", "url")
 
@@ -321,7 +326,7 @@ class ArticleResource(TableResource):
     (then it is submitted for another reviewer); a row matching an existing record never changes its status.
     """
 
-    headers = (*ARTICLE_HEADERS, STATUS)
+    headers = (*ARTICLE_HEADERS, RESEARCH_TOPIC, STATUS)
     required = ARTICLE_REQUIRED
 
     unit = fields.Field(attribute="manuscript__unit__name", column_name=UNIT, widget=w.UnitWidget())
@@ -335,12 +340,14 @@ class ArticleResource(TableResource):
     special_topic = fields.Field(attribute="manuscript__special_topic", column_name=TOPIC, widget=w.topic_widget())
     url = fields.Field(attribute="url", column_name=URL, widget=w.UrlWidget())
     ref = fields.Field(attribute="manuscript__ref", column_name=REF, widget=w.CodeWidget(max_length=50))
+    research_topic = fields.Field(attribute="manuscript__research_topic__title", column_name=RESEARCH_TOPIC,
+                                  widget=w.TextWidget(max_length=200))
     status = fields.Field(attribute="status", column_name=STATUS, widget=w.status_widget())
 
     class Meta:
         model = Publication
         fields = ("unit", "title", "authors", "outlet", "kind", "placement", "char_count", "published_on",
-                  "special_topic", "url", "ref", "status")
+                  "special_topic", "url", "ref", "research_topic", "status")
 
     def get_bulk_update_fields(self):
         return ["title", "front_headline", "page", "char_count", "url", "updated_at"]
@@ -364,6 +371,7 @@ class ArticleResource(TableResource):
                 planned.values = parsed
                 articles.append(planned)
         groups = self._groups(articles)
+        topics = self._research_topics(groups) if RESEARCH_TOPIC in self.present else {}
         if not self.report.ok:
             return
         manuscripts, publications = self._existing(groups)
@@ -390,6 +398,13 @@ class ArticleResource(TableResource):
                 wanted["kind"] = first[KIND]
             if TOPIC in self.present:
                 wanted["special_topic"] = first[TOPIC]
+            if RESEARCH_TOPIC in self.present:
+                wanted["research_topic_id"] = topics.get((unit_id, how, value))
+                kind = wanted.get("kind") or (manuscript.kind if manuscript is not None else w.DEFAULT_KIND)
+                if wanted["research_topic_id"] is not None and kind != "research":
+                    for planned in group:
+                        self.error(planned.number, RESEARCH_TOPIC, planned.values[RESEARCH_TOPIC], RESEARCH_TOPIC_KIND)
+                    continue
             if how == "ref":
                 wanted["ref"] = value
             blocked = ""
@@ -418,6 +433,35 @@ class ArticleResource(TableResource):
         self._check_years()
         self.report.extra["新增稿件"] = len(self.new_manuscripts)
 
+    def _research_topics(self, groups) -> dict:
+        """Each manuscript's research topic id from its rows' 调研专题 (DOMAIN §11): the unit's topic of that title
+        (compared through core.text.title_key), of the row's year where the unit filed it in several (an article
+        may also finish last year's topic). One query for the whole file."""
+        from publicity.models import ResearchTopic
+
+        unit_ids = sorted({unit_id for unit_id, _how, _value in groups})
+        known: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        for chunk in _chunks(unit_ids):
+            for pk, unit_id, year, key in (ResearchTopic.objects.filter(unit_id__in=chunk)
+                                           .values_list("pk", "unit_id", "year", "title_key")):
+                known[(unit_id, key)].append((year, pk))
+        found = {}
+        for group_key, group in groups.items():
+            first = group[0]
+            text = first.values.get(RESEARCH_TOPIC)
+            if not text:
+                continue
+            year = first.values[DATE].year
+            candidates = known.get((group_key[0], title_key(text)))
+            if candidates:
+                # The row's year first, then the latest earlier year, then the nearest later one.
+                found[group_key] = min(candidates, key=lambda c: (c[0] > year, abs(year - c[0])))[1]
+            else:
+                for planned in group:
+                    self.error(planned.number, RESEARCH_TOPIC, planned.values[RESEARCH_TOPIC],
+                               UNKNOWN_RESEARCH_TOPIC.format(unit=first.values[UNIT].name))
+        return found
+
     def _groups(self, articles) -> dict:
         """Rows of one manuscript, in file order; rows of one manuscript agree on its kind and topic."""
         groups: dict[tuple, list] = defaultdict(list)
@@ -434,8 +478,8 @@ class ArticleResource(TableResource):
             group = groups[key]
             if group:
                 first = group[0]
-                for column in (KIND, TOPIC):
-                    if column in self.present and first.values[column] != v[column]:
+                for column in (KIND, TOPIC, RESEARCH_TOPIC):
+                    if column in self.present and _group_value(column, first.values) != _group_value(column, v):
                         widget = self.by_column[column].widget
                         self.error(planned.number, column, widget.render(v[column]) or "（空）",
                                    GROUP_FIELD_MESSAGE.format(other=first.number, column=column,
@@ -572,7 +616,7 @@ class ArticleResource(TableResource):
         for manuscript in self.changed_manuscripts:
             manuscript.updated_at = now
         Manuscript.objects.bulk_update(self.changed_manuscripts, ["authors", "kind", "special_topic", "ref",
-                                                                  "updated_at"], batch_size=500)
+                                                                  "research_topic", "updated_at"], batch_size=500)
 
     def write_after_rows(self, *, actor=None, file_name="", **kwargs):
         from core.audit import audit_record
@@ -604,10 +648,17 @@ class ArticleResource(TableResource):
             .order_by("manuscript__unit__kind", "manuscript__unit__sort_order", "manuscript__unit__name",
                       "published_on", "pk"))
         chosen = [self.fields[name] for name in names]
+        values = list(queryset.values_list(*(f.attribute for f in chosen)))
+        # 调研专题 only when an exported article is linked to a topic (DOMAIN §11), read in the same query:
+        # re-importing the file then keeps the links, and a table without any stays the notice's 附件2.
+        topic = names.index("research_topic")
+        if not any(row[topic] for row in values):
+            del chosen[topic]
+            values = [row[:topic] + row[topic + 1:] for row in values]
         dataset = tablib.Dataset(headers=[f.column_name for f in chosen], title="稿件明细表")
         renders = [f.widget.render for f in chosen]
-        for values in queryset.values_list(*(f.attribute for f in chosen)):
-            dataset.append([render(value) for render, value in zip(renders, values, strict=True)])
+        for row in values:
+            dataset.append([render(value) for render, value in zip(renders, row, strict=True)])
         return dataset
 
 
@@ -624,6 +675,12 @@ class _Publications(dict):
 
     def of(self, manuscript_id: int) -> list:
         return self.by_manuscript.get(manuscript_id, [])
+
+
+def _group_value(column: str, values: dict):
+    """What rows of one manuscript must agree on; a research topic's title as core.text.title_key compares it."""
+    value = values.get(column)
+    return title_key(value or "") if column == RESEARCH_TOPIC else value
 
 
 def _differs(obj, values: dict) -> bool:

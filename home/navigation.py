@@ -27,7 +27,9 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("我的导出", "portal:exports", ALL),
     ("网站投稿", "reporting:contributions", ALL),
     ("定期报送", "reporting:reports", (roles.OFFICER, roles.UNIT_HEAD)),
+    ("工作落实", "reporting:duties", (roles.OFFICER, roles.UNIT_HEAD)),
     ("报送情况", "reporting:compliance", (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)),
+    ("培训班", "reporting:trainings", (roles.REVIEWER, roles.LEADER)),
     ("数据接口", "api:docs", (roles.REVIEWER, roles.ADMINISTRATOR)),
 ]
 

@@ -9,7 +9,14 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 
 from core import roles
-from core.admin_base import AuditedAdmin, AuditedDeleteMixin, LabelledTabularInline, ReadOnlyAdmin, ScopedAdmin
+from core.admin_base import (
+    AuditedAdmin,
+    AuditedDeleteMixin,
+    LabelledTabularInline,
+    ReadOnlyAdmin,
+    ReadOnlyScopedAdmin,
+    ScopedAdmin,
+)
 from core.audit import audit_record, snapshot
 from core.yearlock import (
     ManuscriptYearForm,
@@ -30,6 +37,7 @@ from publicity.models import (
     OutletAlias,
     ProofFile,
     Publication,
+    ResearchTopic,
     Unit,
 )
 
@@ -161,7 +169,8 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
     list_select_related = ("unit",)
     autocomplete_fields = ("unit",)
     # A plain multiple choice: the admin's two-box widget carries ARIA attributes axe rejects (issue 15).
-    readonly_fields = ("created_by", "created_at", "updated_at")
+    # The research topic is linked on the entry form and by imports, which check that it is the unit's own.
+    readonly_fields = ("research_topic", "created_by", "created_at", "updated_at")
     inlines = [PublicationInline]
 
     # An officer given admin access still cannot move a manuscript to another unit (issue 6).
@@ -173,6 +182,17 @@ class ManuscriptAdmin(AuditedAdmin, ScopedAdmin):
         if not change and not roles.is_reviewer(request.user):
             obj.unit = roles.unit_of(request.user)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ResearchTopic)
+class ResearchTopicAdmin(ReadOnlyScopedAdmin):
+    """Research topics are filed and changed by the units on their duties pages (publicity/research.py)."""
+
+    list_display = ("year", "unit", "title", "lead", "planned_completion", "created_at")
+    list_filter = ("year", "unit__kind")
+    search_fields = ("title", "lead", "unit__name")
+    list_select_related = ("unit",)
+    exclude = ("title_key",)
 
 
 class ProofFileInline(LabelledTabularInline):

@@ -5,9 +5,9 @@ The export pages call `export_deliver(request, kind, **params)`. It records an `
 file is sent in the same response, as before. With a worker the user lands on the export's page, which
 refreshes itself until the file is ready (and gets a notification when it is); 我的导出 lists the last files.
 
-Each kind's builder lives with its data (scoring/exports.py, rewards/exports.py) and is named here by path,
-so this module imports no other app: `builder(user=…, **params) -> ExportBuilt`. A builder applies the user's
-own scope (the task runs as that user), exactly as the page it replaces did.
+Each kind's builder lives with its data (scoring/exports.py, rewards/exports.py, reporting/exports.py) and is
+named here by path, so this module imports no other app: `builder(user=…, **params) -> ExportBuilt`. A builder
+applies the user's own scope (the task runs as that user), exactly as the page it replaces did.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from publicity.models import ExportFile
 logger = logging.getLogger(__name__)
 
 BUILDERS = {
-    "bulletin": "scoring.exports.bulletin_export",
+    # scoring's bulletin workbook with reporting's 工作落实情况 sheet (DOMAIN §11)
+    "bulletin": "reporting.exports.bulletin_export",
     "periodic": "scoring.exports.periodic_export",
     "payout": "rewards.exports.payout_export",
     "payout_units": "rewards.exports.payout_units_export",

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
 from core.text import clean_text, normalize_name, required_reason, tidy_spaces
-from publicity.models import KIND_CHOICES, TOPIC_CHOICES, KeyTopic, Outlet
+from publicity.models import KIND_CHOICES, TOPIC_CHOICES, KeyTopic, Outlet, ResearchTopic
 from publicity.proofs import proof_check
+from publicity.research import research_topic_check_link
 from publicity.services import REASON_REQUIRED_MESSAGE
 
 OUTLET_UNKNOWN_MESSAGE = "没有找到媒体「{value}」。请从列表中选择；列表里没有的媒体请联系审核员添加。"
@@ -116,10 +117,15 @@ class PublicationForm(forms.Form):
             "char_count": data.get("char_count")}
 
 
+class ResearchTopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.year}年：{obj.title}"
+
+
 class EntryForm(PublicationForm):
     """A published article: the manuscript and its first publication together (issue 6, item 1)."""
 
-    MANUSCRIPT_FIELDS = ("title", "authors", "kind", "special_topic", "key_topics")
+    MANUSCRIPT_FIELDS = ("title", "authors", "kind", "special_topic", "key_topics", "research_topic")
 
     title = forms.CharField(label="标题", max_length=300, error_messages=_required("标题"))
     authors = forms.CharField(label="作者", max_length=200, required=False,
@@ -128,12 +134,22 @@ class EntryForm(PublicationForm):
     special_topic = forms.ChoiceField(label="专项类别", choices=TOPIC_CHOICES, required=False)
     key_topics = forms.ModelMultipleChoiceField(label="宣传重点", queryset=KeyTopic.objects.all(), required=False,
                                                 widget=forms.CheckboxSelectMultiple)
+    # DOMAIN §11: a research article may name one of its unit's research topics (调研专题).
+    research_topic = ResearchTopicChoiceField(
+        label="调研专题", queryset=ResearchTopic.objects.none(), required=False, empty_label="（不关联专题）",
+        help_text="调研文章可关联本单位填报的调研专题；专题的调研文章审核通过后，该专题即为已完成。",
+        error_messages={"invalid_choice": "请从列表中选择本单位的调研专题。"})
 
-    field_order = ["title", "authors", "kind", "special_topic", "key_topics"]
+    field_order = ["title", "authors", "kind", "special_topic", "key_topics", "research_topic"]
 
-    def __init__(self, *args, manuscript_locked: str = "", **kwargs):
+    def __init__(self, *args, manuscript_locked: str = "", unit=None, **kwargs):
         """`manuscript_locked`: why the manuscript's fields cannot change (services.manuscript_lock_message)."""
         super().__init__(*args, **kwargs)
+        self.unit = unit
+        if unit is not None:
+            # The unit's topics of recent years (an article may finish last year's topic), newest first.
+            self.fields["research_topic"].queryset = ResearchTopic.objects.filter(unit=unit).order_by(
+                "-year", "created_at", "id")
         self.manuscript_locked = manuscript_locked
         if manuscript_locked:
             for name in self.MANUSCRIPT_FIELDS:
@@ -147,8 +163,20 @@ class EntryForm(PublicationForm):
     def clean_authors(self):
         return clean_text(self.cleaned_data["authors"])
 
+    def clean(self):
+        data = super().clean()
+        topic = data.get("research_topic")
+        if topic is not None and not self.manuscript_locked:
+            try:
+                research_topic_check_link(topic=topic, unit=topic.unit_id, kind=data.get("kind"))
+            except ValidationError as exc:
+                self.add_error("research_topic", exc)
+        return data
+
     def manuscript_data(self) -> dict:
-        return {k: self.cleaned_data[k] or "" for k in ("title", "authors", "kind", "special_topic")}
+        data = {k: self.cleaned_data[k] or "" for k in ("title", "authors", "kind", "special_topic")}
+        data["research_topic"] = self.cleaned_data.get("research_topic")
+        return data
 
 
 class RejectForm(forms.Form):

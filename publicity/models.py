@@ -166,6 +166,51 @@ class KeyTopic(models.Model):
         return self.name
 
 
+class ResearchTopicQuerySet(ScopedQuerySet):
+    unit_path = "unit"
+
+    def with_completion(self):
+        """Each topic with `completed_on`: the date of its first approved research article, or None (DOMAIN §11:
+        a topic is completed once a linked research article is approved). One query, however many topics."""
+        return self.annotate(completed_on=models.Min(
+            "manuscripts__publications__published_on",
+            filter=Q(manuscripts__kind="research", manuscripts__publications__status="approved")))
+
+
+class ResearchTopic(models.Model):
+    """A unit's research topic of the year (调研专题, notice §3 item 5: 1–2 per unit and year)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="research_topics", verbose_name="单位")
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("专题名称", max_length=200)
+    # DOMAIN §10's one title comparison, so that a topic typed in a detail table finds the one filed on the web.
+    title_key = models.CharField("名称比对键", max_length=200, editable=False, default="")
+    lead = models.CharField("牵头人", max_length=100, help_text="负责该专题调研的人员姓名和职务，如：王明（副局长）。")
+    planned_completion = models.DateField("计划完成时间")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="填报人")
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ResearchTopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "调研专题"
+        verbose_name_plural = "调研专题"
+        ordering = ["-year", "unit", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "title_key"], name="research_topic_unit_year_title"),
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="research_topic_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.unit} · {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.title_key = title_key(self.title)
+        super().save(*args, **kwargs)
+
+
 class ManuscriptQuerySet(ScopedQuerySet):
     unit_path = "unit"
 
@@ -185,6 +230,9 @@ class Manuscript(models.Model):
     kind = models.CharField("稿件类型", max_length=20, choices=KIND_CHOICES, default="news")
     special_topic = models.CharField("专项类别", max_length=20, choices=TOPIC_CHOICES, blank=True, default="")
     key_topics = models.ManyToManyField(KeyTopic, blank=True, verbose_name="宣传重点", related_name="manuscripts")
+    # DOMAIN §11: a research article may be linked to one of its unit's research topics.
+    research_topic = models.ForeignKey(ResearchTopic, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="manuscripts", verbose_name="调研专题")
     ref = models.CharField("稿件编号", max_length=50, blank=True,
                            help_text="导入明细表时，编号相同的行属于同一篇稿件（即使刊发标题不同）。")
     # DOMAIN §10: "the same title" is the same after core.text.title_key; kept beside the title as typed.
@@ -205,6 +253,8 @@ class Manuscript(models.Model):
             models.CheckConstraint(condition=Q(kind__in=list(notice.KINDS)), name="manuscript_kind_valid"),
             models.CheckConstraint(condition=Q(special_topic__in=["", *notice.TOPICS]),
                                    name="manuscript_topic_valid"),
+            models.CheckConstraint(condition=Q(research_topic__isnull=True) | Q(kind="research"),
+                                   name="manuscript_research_topic_kind"),
         ]
         indexes = [models.Index(fields=["unit", "title_key"], name="manuscript_unit_title_key")]
 
@@ -217,6 +267,18 @@ class Manuscript(models.Model):
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = {*update_fields, "title_key"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # DOMAIN §11: only a research article, and only to one of its own unit's topics (every model form).
+        from django.core.exceptions import ValidationError
+
+        from publicity.research import research_topic_check_link
+
+        if self.research_topic_id is not None:
+            try:
+                research_topic_check_link(topic=self.research_topic, unit=self.unit_id, kind=self.kind)
+            except ValidationError as exc:
+                raise ValidationError({"research_topic": exc.messages}) from exc
 
     @property
     def author_list(self) -> list[str]:

@@ -25,6 +25,7 @@ from core.versions import scores_changed
 from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Notification, ProofFile, Publication, Status
 from publicity.proofs import CheckedProof, proof_check
+from publicity.research import research_topic_check_link
 from publicity.tasks import mails_send_after_commit
 
 # Error messages (Chinese: they are shown to the user as they are).
@@ -288,6 +289,17 @@ def publication_delete(*, publication: Publication, reviewer) -> None:
 # --- create and edit (officers) ---------------------------------------------------------------------
 
 
+def _research_topic(manuscript_data: dict, unit):
+    """The research topic the data links the manuscript to (DOMAIN §11), checked: the unit's own, research only.
+    A manuscript that is not (or no longer) research has none."""
+    topic = manuscript_data.get("research_topic")
+    try:
+        research_topic_check_link(topic=topic, unit=unit, kind=manuscript_data.get("kind"))
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
+    return topic
+
+
 def _snapshot(obj, names: Sequence[str]) -> dict:
     out = {}
     for name in names:
@@ -315,11 +327,13 @@ def publication_create(*, officer, publication_data: dict, manuscript_data: dict
         joined = manuscript is not None
     if manuscript is None:
         manuscript = Manuscript.objects.create(unit=unit, created_by=officer,
+                                               research_topic=_research_topic(manuscript_data, unit),
                                                **{k: manuscript_data[k] for k in MANUSCRIPT_FIELDS})
         if key_topics:
             manuscript.key_topics.set(key_topics)
         audit_record(actor=officer, action="manuscript.create", target=manuscript, unit=unit,
-                     summary=f"录入稿件「{manuscript.title}」", after=_snapshot(manuscript, MANUSCRIPT_FIELDS))
+                     summary=f"录入稿件「{manuscript.title}」",
+                     after={**_snapshot(manuscript, MANUSCRIPT_FIELDS), "research_topic": manuscript.research_topic_id})
     else:
         _officer_unit(officer, manuscript.unit)
     try:
@@ -360,17 +374,23 @@ def publication_update(*, publication: Publication, officer, publication_data: d
     if manuscript_data is not None and not manuscript_is_locked(publication=publication):
         topics_change = key_topics is not None and (
             {t.pk for t in key_topics} != set(manuscript.key_topics.values_list("pk", flat=True)))
-        if topics_change or any(getattr(manuscript, name) != manuscript_data[name] for name in MANUSCRIPT_FIELDS):
-            _check_manuscript_open(manuscript)
         m_before = _snapshot(manuscript, MANUSCRIPT_FIELDS)
+        m_before["research_topic"] = manuscript.research_topic_id
         for name in MANUSCRIPT_FIELDS:
             setattr(manuscript, name, manuscript_data[name])
+        if "research_topic" in manuscript_data or manuscript.kind != "research":
+            manuscript.research_topic = _research_topic(manuscript_data, manuscript.unit_id)
+        m_after = {**_snapshot(manuscript, MANUSCRIPT_FIELDS), "research_topic": manuscript.research_topic_id}
+        if topics_change or m_after != m_before:
+            _check_manuscript_open(manuscript)
         manuscript.save()
         if key_topics is not None:
             manuscript.key_topics.set(key_topics)
         before.update({f"manuscript.{k}": v for k, v in m_before.items()})
     after = _snapshot(publication, PUBLICATION_FIELDS)
     after.update({f"manuscript.{k}": v for k, v in _snapshot(manuscript, MANUSCRIPT_FIELDS).items()})
+    if "manuscript.research_topic" in before:
+        after["manuscript.research_topic"] = manuscript.research_topic_id
     audit_record(actor=officer, action="publication.update", target=publication, unit=manuscript.unit,
                  summary=f"修改刊发记录：{publication}",
                  before={k: v for k, v in before.items() if after.get(k) != v},

@@ -94,7 +94,7 @@ def _render_entry(request, template, form, **context):
 
 @role_required(roles.OFFICER, superuser=False)
 def record_create(request):
-    form = EntryForm(request.POST or None, request.FILES or None)
+    form = EntryForm(request.POST or None, request.FILES or None, unit=unit_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             publication = services.publication_create(
@@ -139,10 +139,12 @@ def record_edit(request, pk: int):
     manuscript = publication.manuscript
     initial = {"title": manuscript.title, "authors": manuscript.authors, "kind": manuscript.kind,
                "special_topic": manuscript.special_topic, "key_topics": list(manuscript.key_topics.all()),
+               "research_topic": manuscript.research_topic,
                "outlet": publication.outlet, "published_on": publication.published_on,
                "front_headline": publication.front_headline, "page": publication.page,
                "char_count": publication.char_count, "url": publication.url}
-    form = EntryForm(request.POST or None, request.FILES or None, initial=initial, manuscript_locked=locked)
+    form = EntryForm(request.POST or None, request.FILES or None, initial=initial, manuscript_locked=locked,
+                     unit=manuscript.unit)
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_update(

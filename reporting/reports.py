@@ -17,6 +17,7 @@ from core.roles import OFFICER, officer_unit
 from publicity.models import Publication, Status, Unit
 from reporting import deadlines
 from reporting.contributions import upload_content_type
+from reporting.duties import duty_reminders
 from reporting.models import OfficerRoster, PeriodReport, ReminderLog
 
 # A report bundles the unit's publications that are in the system and not rejected: those awaiting review
@@ -171,12 +172,15 @@ def reminder_items(*, unit: Unit, today: datetime.date, reported: set, rostered:
 
 
 def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
-    """E-mail the officers of every unit with a report or roster due within 3 days or overdue; once a day."""
+    """E-mail the officers of every unit with a report, roster or duty (DOMAIN §11) due within 3 days or overdue;
+    once a day."""
     units = list(Unit.objects.filter(is_active=True))
     reported = set(PeriodReport.objects.filter(period_start__year__gte=today.year - 1)
                    .values_list("unit_id", "period_kind", "period_start"))
     rostered = set(OfficerRoster.objects.filter(year__gte=today.year - 1).values_list("unit_id", "year"))
     already = set(ReminderLog.objects.filter(sent_on=today).values_list("unit_id", flat=True))
+    # DOMAIN §11: the notice's other duties due or overdue go into the same mail (a handful of queries in all).
+    duty_lines = duty_reminders(today=today, units=units)
     officers: dict[int, list[str]] = {}
     for user in (get_user_model().objects.filter(is_active=True, groups__name=OFFICER,
                                                   membership__unit__isnull=False).exclude(email="")
@@ -187,9 +191,10 @@ def reminders_send(*, today: datetime.date) -> list[ReminderLog]:
         if unit.id in already or unit.id not in officers:
             continue
         items = reminder_items(unit=unit, today=today, reported=reported, rostered=rostered)
+        items += duty_lines.get(unit.id, [])
         if not items:
             continue
-        body = (f"{unit.name}信息宣传员：\n\n以下报送事项即将到期或已逾期，请登录宣传工作考核系统办理：\n\n"
+        body = (f"{unit.name}信息宣传员：\n\n以下报送和工作落实事项即将到期或已逾期，请登录宣传工作考核系统办理：\n\n"
                 + "\n".join(f"· {item}" for item in items)
                 + "\n\n（逾期报送仍可提交，系统将标记为逾期。）\n")
         try:

@@ -14,15 +14,24 @@ from core.xlsx_writer import XlsxBook
 from core.years import year_from_request
 from publicity.models import Unit
 from reporting import deadlines
+from reporting.duties import dates_for, duty_rows
 from reporting.forms import ReportForm, RosterForm
 from reporting.models import OfficerRoster, PeriodReport
 from reporting.reports import compliance_table, period_publications, report_state, report_submit, roster_submit
 from reporting.views_contributions import add_service_errors, private_file_response
+from scoring.services import default_year
 
 UNIT_PAGES = (roles.OFFICER, roles.UNIT_HEAD)
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
-# DOMAIN §10: the article detail table (附件2), so a report's export can be imported like any other.
+DUTY_COLUMNS = ["调研专题", "工作计划", "第一责任人", "网站建设", "培训出勤", "逾期事项"]
+
+
+def duty_cells(row) -> list[str]:
+    """A unit's duties in the compliance table's columns (DOMAIN §11)."""
+    return [row.topics_label, row.plan_label,
+            f"{row.responsible.name}（{row.responsible.post}）" if row.responsible else "未填报",
+            row.website_label, row.attendance.label, "；".join(duty.text for duty in row.overdue)]
 
 
 def _own_unit(request) -> Unit:
@@ -134,12 +143,19 @@ def roster(request):
 @roles.role_required(roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 def compliance(request):
     today = timezone.localdate()
-    year = year_from_request(request, default=today.year)
+    # the year the header and the other pages show (the latest year with quotas that has begun)
+    year = year_from_request(request, default=default_year(today))
     table = compliance_table(year=year, today=today)
-    groups = [(label, table[kind]) for kind, label in Unit.Kind.choices if table[kind]]
+    # DOMAIN §11: each unit's duties beside its reports (topics, plan, website, training).
+    dates = dates_for(year)
+    duties = {row.unit.pk: row for row in duty_rows(year=year, today=today, dates=dates)}
+    groups = [(label, [(row, duties[row.unit.pk]) for row in table[kind]])
+              for kind, label in Unit.Kind.choices if table[kind]]
     return render(request, "reporting/reports/compliance.html", {
         "year": year, "groups": groups, "months": range(1, 13), "today": today,
         "roster_due": deadlines.roster_due(year), "annual_due": deadlines.annual_period(year).due,
+        "dates": dates,
+        "flagged": sum(1 for row in duties.values() if row.overdue or row.attendance.flagged),
     })
 
 
@@ -148,17 +164,19 @@ def compliance(request):
 def compliance_export(request):
     """The compliance table as .xlsx: one sheet per unit kind."""
     today = timezone.localdate()
-    year = year_from_request(request, default=today.year)
+    year = year_from_request(request, default=default_year(today))
     table = compliance_table(year=year, today=today)
+    duties = {row.unit.pk: row for row in duty_rows(year=year, today=today)}
     workbook = XlsxBook()
     for kind, label in Unit.Kind.choices:
         rows = table[kind]
         if not rows:
             continue
         periods = [cell.period.label for cell in rows[0].cells]
-        workbook.add_sheet(label, ["单位", *periods, "信息宣传员名单"],
-                           [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label] for row in rows],
-                           title=f"{year}年{label}定期报送情况（截至{today:%Y-%m-%d}）")
+        workbook.add_sheet(label, ["单位", *periods, "信息宣传员名单", *DUTY_COLUMNS],
+                           [[row.unit.name, *(cell.label for cell in row.cells), row.roster.label,
+                             *duty_cells(duties[row.unit.pk])] for row in rows],
+                           title=f"{year}年{label}定期报送及工作落实情况（截至{today:%Y-%m-%d}）")
     export_record(actor=request.user, action="compliance_export", filename=f"{year}年定期报送情况.xlsx",
                   target="reporting.periodreport", year=year)
     return workbook.response(f"{year}年定期报送情况.xlsx")

@@ -113,17 +113,30 @@ def periodic_workbook(report):
 # --- Builders of the background exports (publicity/background_exports.py) ------------------------------
 
 
-def bulletin_export(*, user, year: int):
-    """考核通报 of the year as Excel: the snapshot once published or closed, else the estimate."""
+def bulletin_workbook(*, year: int):
+    """考核通报 of the year as a workbook, with the bulletin it shows: the snapshot once published or closed, else
+    the estimate. An app above may add sheets before it is written (reporting adds 工作落实情况)."""
     bulletin = bulletin_for_year(year=year)
     suffix = "（预估）" if bulletin.estimate else ""
     # issue 15: last year's score beside this year's, as the bulletin of that year shows it.
     previous = {r.unit_id: r for r in bulletin_for_year(year=year - 1).results}
     workbook = statistics_workbook(year=year, results=bulletin.results, title=f"{year}年度宣传工作考核通报{suffix}",
                                    previous=previous)
+    return workbook, bulletin
+
+
+def bulletin_built(*, year: int, workbook, bulletin) -> ExportBuilt:
+    suffix = "（预估）" if bulletin.estimate else ""
     return ExportBuilt(filename=f"{year}年度宣传工作考核通报{suffix}.xlsx", content=workbook.to_bytes(),
                        action="bulletin_export", target="scoring.yearclose", rows=len(bulletin.results),
                        details={"year": year})
+
+
+def bulletin_export(*, user, year: int):
+    """考核通报 of the year as Excel (the scores alone; the background export names reporting's builder, which adds
+    the 工作落实情况 sheet)."""
+    workbook, bulletin = bulletin_workbook(year=year)
+    return bulletin_built(year=year, workbook=workbook, bulletin=bulletin)
 
 
 def periodic_export(*, user, year: int, period: str, number: int):

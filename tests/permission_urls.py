@@ -27,6 +27,13 @@ KWARGS = {
     **{name: (lambda world: {"pk": world["report"].pk}) for name in (
         "reporting:report", "reporting:report_export", "reporting:report_attachment")},
     "reporting:report_new": lambda world: {"key": "2011"},
+    **{name: (lambda world: {"unit_id": world["unit"].pk}) for name in (
+        "reporting:unit_duties", "reporting:duties_print")},
+    **{name: (lambda world: {"pk": world["topic"].pk}) for name in (
+        "reporting:topic_edit", "reporting:topic_delete")},
+    "reporting:plan_document": lambda world: {"pk": world["plan"].pk},
+    **{name: (lambda world: {"pk": world["course"].pk}) for name in (
+        "reporting:training", "reporting:training_edit", "reporting:training_invite")},
     "api:unit": lambda world: {"pk": world["unit"].pk},
     **{name: (lambda world: {"pk": world["publication"].pk}) for name in (
         "api:record", "api:record_submit", "api:record_proofs", "api:record_approve", "api:record_reject")},

@@ -191,3 +191,19 @@ def test_a_missing_seal_file_leaves_the_seal_out(settings, tmp_path):
     assert pdf.seal_data_uri() == ""
     units = Unit.objects.count()
     assert units > 0
+
+
+def test_the_bulletin_pdf_has_the_duties_table_with_each_units_first_responsible_person(client, leo, alice, hanbin,
+                                                                                        year_2011, tmp_path):
+    # issue 16 item 4 (DOMAIN §11): 工作落实情况 beside the scores, naming the first responsible person; the
+    # bureau's publishing contact at the foot.
+    from reporting import duties
+
+    duties.responsible_set(unit=hanbin, year=2011, officer=alice, name="张建国", post="区人社局局长")
+    client.force_login(leo)
+    text = squeeze(pdf_text(client.get(reverse("scoring:bulletin_pdf"), {"year": 2011}).content, tmp_path))
+    assert text.index("汉滨区") < text.index("工作落实情况")  # after the scores
+    duties_part = text[text.index("工作落实情况"):]
+    for expected in ("第一责任人", "汉滨区", "张建国", "区人社局局长", "汉阴县", "未填报", "不计入考核得分"):
+        assert expected in duties_part, expected
+    assert "杨一帆" in text and "3181322" in text

@@ -14,8 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import AuditEvent, YearClose
-from publicity.models import Manuscript, ProofFile, Publication, Status
-from reporting.models import PeriodReport, WebsiteContribution
+from publicity.models import Manuscript, ProofFile, Publication, ResearchTopic, Status
+from reporting.models import (
+    PeriodReport,
+    ResponsiblePerson,
+    TrainingAttendance,
+    TrainingCourse,
+    UnitLeader,
+    UnitPlan,
+    WebsiteContribution,
+    WebsiteStatus,
+)
 from rewards.models import PayoutBatch, PayoutLine
 from scoring.models import Objection
 
@@ -34,7 +43,8 @@ FILE_BYTES = st.sampled_from([b"", b"MZ\x90\x00" + b"\x00" * 64, b"PK\x03\x04jun
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 MODELS = (Manuscript, Publication, ProofFile, AuditEvent, WebsiteContribution, PeriodReport, Objection,
-          PayoutBatch, PayoutLine)
+          PayoutBatch, PayoutLine, ResearchTopic, UnitPlan, UnitLeader, ResponsiblePerson, WebsiteStatus,
+          TrainingCourse, TrainingAttendance)
 
 
 SEEN: list[int] = []
@@ -173,5 +183,64 @@ def test_the_year_reopen_form(client, rita):
     @given(fields(["year", "reason"]))
     def run(data):
         post(client, reverse("yearend:reopen"), data)
+
+    run()
+
+
+# --- the duties of DOMAIN §11 (issue 16) ---------------------------------------------------------------------
+
+
+def test_the_research_topic_form(client, alice):
+    client.force_login(alice)
+
+    @FUZZ
+    @given(fields(["title", "lead", "planned_completion"]))
+    def run(data):
+        post(client, reverse("reporting:topic_new") + "?year=2011", data)
+
+    run()
+
+
+def test_the_plan_form_with_its_leading_group(client, alice):
+    client.force_login(alice)
+    rows = [f"leaders-{n}-{name}" for n in range(3) for name in ("role", "name", "post")]
+
+    @FUZZ
+    @given(fields(["summary", "staff", "staff_count", "budget", "leaders-TOTAL_FORMS", "leaders-INITIAL_FORMS",
+                   *rows], files=["document"]))
+    def run(data):
+        post(client, reverse("reporting:plan_edit") + "?year=2011",
+             {"leaders-TOTAL_FORMS": "3", "leaders-INITIAL_FORMS": "1", **data}, files=["document"])
+
+    run()
+
+
+def test_the_website_form(client, alice):
+    client.force_login(alice)
+
+    @FUZZ
+    @given(fields(["state", "url", "online_on", "note"]))
+    def run(data):
+        post(client, reverse("reporting:website_edit"), data)
+
+    run()
+
+
+def test_the_attendance_form(client, rita, hanbin):
+    from reporting.models import OfficerRoster
+
+    OfficerRoster.objects.create(unit=hanbin, year=2011, officer_name="王明", phone="1", submitted_at=timezone.now())
+    course = TrainingCourse.objects.create(title="培训", held_on=datetime.date(2011, 4, 20), place="市局")
+    row = TrainingAttendance.objects.create(course=course, unit=hanbin, officer_name="王明")
+    client.force_login(rita)
+
+    @FUZZ
+    @given(fields(["attendance-TOTAL_FORMS", "attendance-0-attendance", "attendance-0-state", "attendance-0-note"]))
+    def run(data):
+        post(client, reverse("reporting:training", args=[course.pk]),
+             {"attendance-TOTAL_FORMS": "1", "attendance-INITIAL_FORMS": "1", "attendance-0-attendance": str(row.pk),
+              **data})
+        row.refresh_from_db()
+        assert row.state in TrainingAttendance.State.values
 
     run()

@@ -106,7 +106,9 @@ MAY_IMPORT = {
     "scoring": {"core", "publicity"},
     "rewards": {"core", "publicity", "scoring"},
     "exchange": {"core", "publicity", "scoring", "rewards"},
-    "reporting": {"core", "publicity", "exchange"},
+    # reporting sits above exchange, which imports scoring; the bulletin's 工作落实情况 sheet (DOMAIN §11) adds
+    # reporting's duties to scoring's workbook, and the duty pages open on scoring's default year.
+    "reporting": {"core", "publicity", "scoring", "exchange"},
     "yearend": {"core", "scoring", "rewards"},
 }
 

@@ -96,6 +96,24 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "reporting:roster": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
     "reporting:compliance": (REVIEWERS_LEADERS, None),
     "reporting:compliance_export": (REVIEWERS_LEADERS, None),
+    # the notice's other duties (DOMAIN §11): officers file their own unit's, everybody who sees the unit reads its
+    # page; the world's topic has a linked article, so its delete is refused (and the matrix's walk goes on)
+    "reporting:duties": (LOGGED_IN, None),  # the own unit's page, or the compliance page for the bureau
+    "reporting:unit_duties": (OWN_UNIT_READERS, None),
+    "reporting:duties_print": (OWN_UNIT_READERS, None),
+    "reporting:topic_new": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:topic_edit": (frozenset({"alice"}), frozenset({"alice"})),
+    "reporting:topic_delete": (NOBODY_, frozenset({"alice"})),
+    "reporting:plan_edit": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:plan_document": (OWN_UNIT_READERS, None),
+    "reporting:responsible_edit": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:website_edit": (frozenset({"alice", "bob"}), frozenset({"alice", "bob"})),
+    "reporting:websites": (REVIEWERS_LEADERS, None),
+    "reporting:trainings": (REVIEWERS_LEADERS, None),
+    "reporting:training_new": (REVIEWERS, REVIEWERS),
+    "reporting:training": (REVIEWERS_LEADERS, REVIEWERS),  # leaders read; reviewers record attendance
+    "reporting:training_edit": (REVIEWERS, REVIEWERS),
+    "reporting:training_invite": (NOBODY_, REVIEWERS),
     # Excel exchange (officers download their own unit's rows only; tested in tests/publicity)
     "exchange": (LOGGED_IN, None),
     "exchange_articles_template": (LOGGED_IN, None),
@@ -182,6 +200,13 @@ NOBODY: dict[str, frozenset[str]] = {
     "reporting.periodreport": frozenset({"add", "delete"}),
     "reporting.officerroster": frozenset({"add", "delete"}),
     "reporting.reminderlog": frozenset({"add", "delete"}),
+    # the duties of DOMAIN §11 change only through their pages (the year's settings are edited in the admin)
+    "publicity.researchtopic": frozenset({"add", "delete"}),
+    "reporting.unitplan": frozenset({"add", "delete"}),
+    "reporting.responsibleperson": frozenset({"add", "delete"}),
+    "reporting.websitestatus": frozenset({"add", "delete"}),
+    "reporting.trainingcourse": frozenset({"add", "delete"}),
+    "reporting.trainingattendance": frozenset({"add", "delete"}),
     "axes.accessattempt": frozenset({"add"}),
     "axes.accesslog": frozenset({"add"}),
     "axes.accessfailurelog": frozenset({"add"}),
@@ -289,7 +314,21 @@ def world(make_publication, hanbin, alice):
                           period_end=datetime.date(2011, 12, 31), due_on=datetime.date(2011, 12, 25),
                           submitted_at=timezone.now(), attachment_name="明细表.xlsx")
     report.attachment.save("a.xlsx", ContentFile(b"PK"), save=True)
-    return {"batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
+    from publicity.models import Manuscript, ResearchTopic
+    from reporting.models import OfficerRoster, TrainingAttendance, TrainingCourse, UnitPlan
+
+    topic = ResearchTopic.objects.create(unit=hanbin, year=2011, title="矩阵测试专题", lead="王明",
+                                         planned_completion=datetime.date(2011, 11, 30))
+    Manuscript.objects.create(unit=hanbin, title="矩阵测试调研文章", kind="research", research_topic=topic)
+    plan = UnitPlan(unit=hanbin, year=2011, summary="计划", staff="王明", staff_count=1, budget=1000,
+                    document_name="计划.pdf", document_content_type="application/pdf", submitted_at=timezone.now(),
+                    updated_at=timezone.now())
+    plan.document.save("plan.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    course = TrainingCourse.objects.create(title="矩阵测试培训", held_on=datetime.date(2011, 4, 20), place="市局")
+    OfficerRoster.objects.create(unit=hanbin, year=2011, officer_name="王明", phone="1", submitted_at=timezone.now())
+    TrainingAttendance.objects.create(course=course, unit=hanbin, officer_name="王明")
+    return {"topic": topic, "plan": plan, "course": course,
+            "batch": batch, "commendation": commendation, "contribution": contribution, "report": report,
             "proof": proof, "publication": publication, "unit": hanbin, "objection": objection,
             "user": User.objects.create_user("matrix-user"), "export": export}
 

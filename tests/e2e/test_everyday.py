@@ -82,6 +82,21 @@ def everyday_world(personas, hanbin_one_short):  # noqa: F811
                                        published_on=datetime.date(2010 + n % 2, 4, 1 + n),
                                        reject_reason="凭证缺失" if status == Status.REJECTED else "",
                                        url=f"http://www.example.gov.cn/{unit.pk}/{n}.html")
+    # the duties of DOMAIN §11 (issue 16): a plan with its leading group, a training course with its invitation
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from reporting import duties
+    from reporting.models import OfficerRoster
+
+    OfficerRoster.objects.create(unit=hanbin_one_short, year=2011, officer_name="王明", phone="0915-3181322",
+                                 submitted_at=timezone.now())
+    duties.plan_file(unit=hanbin_one_short, year=2011, officer=personas["alice"], today=datetime.date(2011, 3, 20),
+                     summary="全年宣传计划", staff="王明", staff_count=1, budget=10000,
+                     leaders=[{"role": "leader", "name": "张建国", "post": "局长"}],
+                     document=SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+    duties.training_course_create(reviewer=personas["rita"], title="信息宣传员培训班",
+                                  held_on=datetime.date(2011, 4, 20), place="市人社局")
     personas["hank"] = make_user("hank", roles.UNIT_HEAD, "汉滨区")
     personas["root"] = User.objects.create_superuser("root", "root@example.com", "pw-root")
     personas["carol"] = make_user("carol", roles.OFFICER, None)  # no e-mail, for the one-time link page
@@ -91,17 +106,27 @@ def everyday_world(personas, hanbin_one_short):  # noqa: F811
 def pages_of(persona: str, ids: dict) -> list[tuple[str, str]]:
     """(name, path) of the pages each role uses every day."""
     unit, record = ids["unit"], ids["record"]
+    duties = f"/reporting/duties/unit/{unit}/?year=2011"
     common = [("home", "/"), ("search", "/search/?q=春风行动"), ("search-short", "/search/?q=王明"),
               ("password-change", "/password/change/"), ("records", "/records/"),
               ("record", f"/records/{record}/"), ("bulletin", "/scoring/bulletin/?year=2011"),
               ("notifications", "/notifications/")]
     return {
-        "alice": [*common, ("unit", f"/scoring/unit/2011/{unit}/"), ("record-form", "/records/new/")],
-        "hank": [*common, ("unit", f"/scoring/unit/2011/{unit}/")],
+        "alice": [*common, ("unit", f"/scoring/unit/2011/{unit}/"), ("record-form", "/records/new/"),
+                  ("duties", duties), ("plan-form", "/reporting/duties/plan/?year=2011")],
+        "hank": [*common, ("unit", f"/scoring/unit/2011/{unit}/"), ("duties", duties)],
         "leo": [*common, ("dashboard", "/scoring/dashboard/?year=2011"),
                 ("dashboard-compare", "/scoring/dashboard/?year=2011&compare=1"),
-                ("unit", f"/scoring/unit/2011/{unit}/"), ("periodic", "/scoring/periodic/")],
+                ("unit", f"/scoring/unit/2011/{unit}/"), ("periodic", "/scoring/periodic/"),
+                ("compliance", "/reporting/compliance/?year=2011"), ("duties", duties),
+                ("trainings", "/reporting/training/"), ("training", f"/reporting/training/{ids['course']}/")],
         "rita": [*common, ("review", "/review/"), ("dashboard", "/scoring/dashboard/?year=2011&compare=1"),
+                 ("compliance", "/reporting/compliance/?year=2011"), ("websites", "/reporting/websites/?year=2011"),
+                 ("training", f"/reporting/training/{ids['course']}/"),
+                 ("admin-year-settings", f"/admin/reporting/yearsettings/{ids['settings']}/change/"),
+                 ("admin-plan", f"/admin/reporting/unitplan/{ids['plan']}/change/"),
+                 ("admin-course", f"/admin/reporting/trainingcourse/{ids['course']}/change/"),
+                 ("admin-topics", "/admin/publicity/researchtopic/"),
                  ("admin", "/admin/"), ("admin-publications", "/admin/publicity/publication/"),
                  ("admin-publication", f"/admin/publicity/publication/{record}/change/"),
                  ("admin-units", "/admin/publicity/unit/"), ("admin-audit", "/admin/publicity/auditevent/")],
@@ -120,7 +145,11 @@ def test_every_role_s_pages_are_accessible_at_both_widths(everyday_world, person
     from publicity.models import Publication
 
     record = Publication.objects.filter(manuscript__unit__name="汉滨区", status="rejected").first()
-    ids = {"unit": record.manuscript.unit_id, "record": record.pk, "carol": everyday_world["carol"].pk}
+    from reporting.models import TrainingCourse, UnitPlan, YearSettings
+
+    ids = {"unit": record.manuscript.unit_id, "record": record.pk, "carol": everyday_world["carol"].pk,
+           "course": TrainingCourse.objects.get().pk, "plan": UnitPlan.objects.get().pk,
+           "settings": YearSettings.objects.get(year=2011).pk}
     login(persona, f"pw-{persona}")
     problems: list[str] = []
     for name, path in pages_of(persona, ids):

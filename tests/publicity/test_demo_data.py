@@ -33,7 +33,9 @@ def test_demo_data_fills_the_reporting_and_payout_pages_once():
     assert states == {"submitted", "published", "returned"}
     assert PeriodReport.objects.filter(period_kind="monthly").count() == 11
     assert PeriodReport.objects.filter(is_late=True).exists()
-    assert OfficerRoster.objects.count() == 1
+    # the rosters of most units (the training courses invite from them, DOMAIN §11); a few units have none
+    rostered = OfficerRoster.objects.count()
+    assert 0 < Unit.objects.filter(is_active=True).exclude(rosters__year=2011).count() <= 5
     (batch,) = PayoutBatch.objects.all()
     assert batch.is_confirmed and batch.period_end.month == 6
     assert batch.lines.exists()
@@ -42,3 +44,34 @@ def test_demo_data_fills_the_reporting_and_payout_pages_once():
     assert WebsiteContribution.objects.count() == 3
     assert PeriodReport.objects.count() == 13
     assert PayoutBatch.objects.count() == 1
+    assert OfficerRoster.objects.count() == rostered
+
+
+def test_demo_data_fills_every_duty_of_2011_with_something_to_flag():
+    """Issue 16 item 6: every new page has something to show, and the compliance page something to flag."""
+    import datetime
+
+    from publicity.models import ResearchTopic
+    from reporting import duties
+    from reporting.models import (
+        BureauLeader,
+        ResponsiblePerson,
+        TrainingAttendance,
+        TrainingCourse,
+        UnitPlan,
+        WebsiteStatus,
+        YearSettings,
+    )
+
+    call_command("demo_data")
+    assert YearSettings.objects.get(year=2011).contact_name == "杨一帆" and BureauLeader.objects.count() >= 5
+    assert ResearchTopic.objects.filter(year=2011).with_completion().exclude(completed_on=None).exists()
+    assert Manuscript.objects.exclude(research_topic=None).filter(kind="research").exists()
+    assert UnitPlan.objects.filter(is_late=True).exists() and UnitPlan.objects.filter(is_late=False).exists()
+    assert all(plan.leaders.filter(role="leader").exists() for plan in UnitPlan.objects.all())
+    assert ResponsiblePerson.objects.count() == UnitPlan.objects.count()
+    assert set(WebsiteStatus.objects.values_list("state", flat=True)) == {"none", "building", "online"}
+    assert TrainingCourse.objects.count() == 2
+    assert set(TrainingAttendance.objects.values_list("state", flat=True)) == {"attended", "absent", "excused"}
+    rows = duties.duty_rows(year=2011, today=datetime.date(2011, 12, 31))
+    assert any(row.overdue for row in rows) and any(not row.overdue for row in rows)

@@ -59,14 +59,16 @@ def test_every_role_is_a_group_with_permissions():
 
 
 def _file_everything(user, unit):
-    """The three ways a unit's work is filed: a record, a website contribution, a period report."""
+    """The ways a unit's work is filed: a record, a website contribution, a period report, and the duties of
+    DOMAIN §11 (a research topic, the plan, the first responsible person, the website's status)."""
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from publicity import services
     from publicity.models import Outlet
-    from reporting import deadlines
+    from publicity.research import research_topic_create
+    from reporting import deadlines, duties
     from reporting.contributions import contribution_submit
     from reporting.reports import report_submit
 
@@ -81,6 +83,15 @@ def _file_everything(user, unit):
             scan=SimpleUploadedFile("签批.pdf", sample_pdf(note="签批"))),
         "report": lambda: report_submit(unit=unit, period=deadlines.annual_period(2011), officer=user,
                                         today=datetime.date(2011, 12, 20)),
+        "topic": lambda: research_topic_create(officer=user, unit=unit, year=2011, title="专题", lead="王明",
+                                               planned_completion=datetime.date(2011, 10, 1)),
+        "plan": lambda: duties.plan_file(
+            unit=unit, year=2011, officer=user, today=datetime.date(2011, 3, 20), summary="计划", staff="王明",
+            staff_count=1, budget=1000, leaders=[{"role": "leader", "name": "张局长", "post": "局长"}],
+            document=SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%%EOF\n")),
+        "responsible": lambda: duties.responsible_set(unit=unit, year=2011, officer=user, name="张局长", post="局长"),
+        "website": lambda: duties.website_status_report(unit=unit, officer=user, today=datetime.date(2011, 5, 1),
+                                                        state="building"),
     }
     outcomes = {}
     for name, attempt in attempts.items():
@@ -102,6 +113,8 @@ def test_who_is_not_an_officer_files_nothing_on_any_path(persona, request, hanbi
 def test_an_officer_files_nothing_for_another_unit(bob, hanbin):
     outcomes = _file_everything(bob, hanbin)
     assert outcomes["contribution"] == outcomes["report"] == roles.NOT_OWN_UNIT_MESSAGE.format(unit="汉阴县")
+    assert {outcomes[key] for key in ("topic", "plan", "responsible", "website")} == {
+        roles.NOT_OWN_UNIT_MESSAGE.format(unit="汉阴县")}
 
 
 def test_the_units_officer_files_on_every_path(alice, hanbin):

@@ -90,6 +90,7 @@ class Command(BaseCommand):
             count = self.create_publications(random.Random(seed), users)
             self.stdout.write(self.style.SUCCESS(f"已生成 {count} 条{YEAR}年刊发记录。"))
         self.create_reporting(users)
+        self.create_duties(users, random.Random(seed + 1))
         self.create_payouts(users)
         self.print_logins()
 
@@ -153,6 +154,154 @@ class Command(BaseCommand):
         if not OfficerRoster.objects.exists():
             roster_submit(unit=Unit.objects.get(name="汉滨区"), year=YEAR, officer_name="王明", phone="0915-3212345",
                           officer=hanbin, today=deadlines.roster_due(YEAR) - datetime.timedelta(days=3))
+
+    @transaction.atomic
+    def create_duties(self, users: dict[str, User], rng: random.Random) -> None:
+        """The notice's other duties of 2011 (DOMAIN §11): research topics linked to research articles, plans with
+        leading groups, first responsible persons, website reports, the officer roster and two training courses.
+        The four units with a demo officer file theirs through the services (audited); the other units' are
+        written as the seed data they are. Most units are on time; a few are late or missing, so that the
+        compliance page, the bulletin's 工作落实情况 and the reminders have something to flag."""
+        from publicity.models import ResearchTopic
+        from publicity.research import research_topic_create
+        from reporting.duties import (
+            plan_file,
+            responsible_set,
+            training_attendance_record,
+            training_course_create,
+            website_status_report,
+        )
+        from reporting.models import (
+            LeadingGroupRole,
+            ResponsiblePerson,
+            TrainingAttendance,
+            TrainingCourse,
+            UnitLeader,
+            UnitPlan,
+            WebsiteStatus,
+        )
+
+        if UnitPlan.objects.exists():
+            return
+        officers = {"汉滨区": users["hanbin"], "汉阴县": users["hanyin"], "市技工学校": users["jigong"],
+                    "办公室": users["bangongshi"]}
+        units = list(Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name"))
+        plan_pdf = b"%PDF-1.4\n% demo plan\n"
+        surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林"]
+        given = ["建国", "志强", "丽华", "明", "海燕", "晓东", "国庆", "春梅", "卫东", "红", "立新", "静"]
+
+        def person() -> str:
+            return rng.choice(surnames) + rng.choice(given)
+
+        for index, unit in enumerate(units):
+            officer = officers.get(unit.name)
+            missing_everything = index % 9 == 4  # a few units have filed nothing: they show up as overdue
+            # The officer roster (D10), which the training courses invite from.
+            if unit.name != "汉滨区" and not missing_everything and not OfficerRoster.objects.filter(
+                    unit=unit, year=YEAR).exists():
+                OfficerRoster.objects.create(unit=unit, year=YEAR, officer_name=person(),
+                                             phone=f"0915-32{rng.randint(10000, 99999)}",
+                                             submitted_at=timezone.make_aware(datetime.datetime(YEAR, 3, 8, 10)),
+                                             is_late=index % 7 == 3)
+            if missing_everything:
+                continue
+            # First responsible person (notice §5).
+            head_post = {"county": f"{unit.name}人社局局长", "affiliated": f"{unit.name}主任"}.get(
+                unit.kind, f"{unit.name}科长")
+            if officer:
+                responsible_set(unit=unit, year=YEAR, officer=officer, name=person(), post=head_post)
+            else:
+                ResponsiblePerson.objects.create(unit=unit, year=YEAR, name=person(), post=head_post,
+                                                 updated_at=timezone.make_aware(datetime.datetime(YEAR, 3, 20, 9)))
+            # The annual plan with its leading group (notice §7): on time, a few late.
+            late = index % 6 == 5
+            filed_on = datetime.date(YEAR, 4, 12) if late else datetime.date(YEAR, 3, rng.randint(10, 30))
+            leaders = [{"role": LeadingGroupRole.LEADER, "name": person(), "post": "主要负责人"},
+                       {"role": LeadingGroupRole.DEPUTY, "name": person(), "post": "分管负责人"},
+                       {"role": LeadingGroupRole.MEMBER, "name": person(), "post": "办公室主任"},
+                       {"role": LeadingGroupRole.MEMBER, "name": person(), "post": "信息宣传员"}]
+            staff_count = rng.randint(1, 3)
+            summary = (f"围绕{rng.choice(SUBJECTS)}和{rng.choice(SUBJECTS)}开展宣传报道，全年在市级以上媒体发稿，"
+                       f"按月报送稿件，完成{YEAR}年宣传任务。")
+            budget = rng.choice([5000, 8000, 10000, 20000, 30000]) if unit.kind != "section" else rng.choice([0, 2000])
+            moment = timezone.make_aware(datetime.datetime.combine(filed_on, datetime.time(15)))
+            if officer:
+                plan = plan_file(unit=unit, year=YEAR, officer=officer, today=filed_on, summary=summary,
+                                 staff="、".join(person() for _ in range(staff_count)), staff_count=staff_count,
+                                 budget=budget, leaders=leaders,
+                                 document=SimpleUploadedFile(f"{unit.name}{YEAR}年宣传报道工作计划.pdf", plan_pdf,
+                                                             "application/pdf"))
+                # The demo year is 2011: the filing's time is the day it was filed then, not the day the demo ran.
+                UnitPlan.objects.filter(pk=plan.pk).update(submitted_at=moment, updated_at=moment)
+                ResponsiblePerson.objects.filter(unit=unit, year=YEAR).update(updated_at=moment)
+            else:
+                plan = UnitPlan(unit=unit, year=YEAR, summary=summary, staff="、".join(person() for _ in range(
+                    staff_count)), staff_count=staff_count, budget=budget,
+                    document_name=f"{unit.name}{YEAR}年宣传报道工作计划.pdf", document_content_type="application/pdf",
+                    submitted_at=moment, updated_at=moment, is_late=late)
+                plan.document.save("plan.pdf", ContentFile(plan_pdf), save=False)
+                plan.save()
+                UnitLeader.objects.bulk_create([UnitLeader(plan=plan, sort_order=n, **leader)
+                                                for n, leader in enumerate(leaders)])
+            # Research topics (notice §3 item 5), linked to the unit's research articles.
+            research = list(Manuscript.objects.filter(unit=unit, kind="research").order_by("pk"))
+            n_topics = 0 if index % 8 == 6 else (2 if unit.kind == "county" else 1)
+            for number in range(n_topics):
+                subject = SUBJECTS[(index * 3 + number * 5) % len(SUBJECTS)]
+                values = {"title": f"{unit.name}{subject}情况调研", "lead": f"{person()}（分管负责人）",
+                          "planned_completion": datetime.date(YEAR, rng.choice([9, 10, 11]), 30)}
+                if officer:
+                    topic = research_topic_create(officer=officer, unit=unit, year=YEAR, **values)
+                else:
+                    topic = ResearchTopic.objects.create(unit=unit, year=YEAR, **values)
+                linked = research[number::2] if n_topics == 2 else research
+                Manuscript.objects.filter(pk__in=[m.pk for m in linked]).update(research_topic=topic)
+        self.create_websites(officers, units, rng, website_status_report, WebsiteStatus)
+        reviewer = users["shenhe"]
+        if not TrainingCourse.objects.exists():
+            first = training_course_create(
+                reviewer=reviewer, title=f"{YEAR}年全市人社系统信息宣传员培训班", held_on=datetime.date(YEAR, 4, 20),
+                place="市人社局三楼会议室", note="新闻写作基础、局网站投稿流程、稿件明细表填报。")
+            second = training_course_create(
+                reviewer=reviewer, title="网络信息发布与新闻摄影专题培训", held_on=datetime.date(YEAR, 9, 15),
+                place="市技工学校报告厅", note="网站信息发布规范、新闻图片拍摄与编辑。")
+            for course, absent_every in ((first, 7), (second, 5)):
+                marks = {}
+                for n, attendance in enumerate(TrainingAttendance.objects.filter(course=course).order_by("pk")):
+                    if n % absent_every == absent_every - 1:
+                        marks[attendance.pk] = ("absent", "")
+                    elif n % absent_every == 2:
+                        marks[attendance.pk] = ("excused", "下乡开展业务检查，请假")
+                    else:
+                        marks[attendance.pk] = ("attended", "")
+                training_attendance_record(course=course, reviewer=reviewer, marks=marks)
+
+    def create_websites(self, officers, units, rng, website_status_report, WebsiteStatus) -> None:
+        """Website reports (notice §1): the units with a website report it online; of the others some are building,
+        some have not started — each report keeps Unit.has_website right, as the service does."""
+        for index, unit in enumerate(units):
+            if unit.kind == "section":
+                continue
+            slug = f"unit{unit.pk}"
+            if unit.has_website:
+                values = {"state": "online", "url": f"http://www.{slug}.ak.gov.cn/",
+                          "online_on": datetime.date(YEAR - (index % 2), rng.randint(3, 6), 1)}
+            elif index % 3 == 0:
+                values = {"state": "building", "note": "已完成招标，正在建设，预计年底前上线。"}
+            else:
+                values = {"state": "none", "note": "正在申请建设经费。"}
+            officer = officers.get(unit.name)
+            reported_at = timezone.make_aware(datetime.datetime(YEAR, 6, 30, 10))
+            if officer:
+                report = website_status_report(unit=unit, officer=officer, today=datetime.date(YEAR, 6, 30), **values)
+                WebsiteStatus.objects.filter(pk=report.pk).update(reported_at=reported_at)  # in 2011, as above
+            else:
+                online = values["state"] == "online"
+                WebsiteStatus.objects.create(unit=unit, reported_at=reported_at, url=values.get("url", ""),
+                                             online_on=values.get("online_on"), state=values["state"],
+                                             note=values.get("note", ""))
+                Unit.objects.filter(pk=unit.pk).update(has_website=online,
+                                                       website_url=values.get("url", "") if online else "")
 
     @transaction.atomic
     def create_payouts(self, users: dict[str, User]) -> None:

@@ -1,4 +1,6 @@
-"""E-mail officers whose periodic report or roster is due within 3 days or overdue (DOMAIN D10).
+"""E-mail officers whose periodic report or roster (DOMAIN D10), or a duty of DOMAIN §11 (research topics, the
+year's plan with its leading group, the first responsible person, the unit's website) is due within 3 days or
+overdue.
 
 Run it daily from cron; a second run on the same day sends nothing more:
     python manage.py send_reminders [--today YYYY-MM-DD]
@@ -21,7 +23,8 @@ def parse_day(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "向报送即将到期（3天内）或已逾期的单位信息宣传员发送提醒邮件；同一天重复运行不会重复发送。"
+    help = ("向报送或工作落实事项（调研专题、年度工作计划、第一责任人、网站建设）即将到期（3天内）或已逾期的单位"
+            "信息宣传员发送提醒邮件；同一天重复运行不会重复发送。")
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=parse_day, default=None, help="按指定日期计算（YYYY-MM-DD），默认今天")
