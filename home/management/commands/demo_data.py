@@ -186,7 +186,7 @@ class Command(BaseCommand):
         officers = {"汉滨区": users["hanbin"], "汉阴县": users["hanyin"], "市技工学校": users["jigong"],
                     "办公室": users["bangongshi"]}
         units = list(Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name"))
-        plan_pdf = b"%PDF-1.4\n% demo plan\n"
+        plan_pdf = sample_pdf(note="demo plan")
         surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林"]
         given = ["建国", "志强", "丽华", "明", "海燕", "晓东", "国庆", "春梅", "卫东", "红", "立新", "静"]
 
