@@ -111,3 +111,22 @@ def test_the_detail_table_import_cannot_change_the_closed_years_manuscript_throu
     assert not report.ok and "2011年度已结算" in report.errors[0].reason
     old.manuscript.refresh_from_db()
     assert old.manuscript.authors == ""
+
+
+def test_nor_link_it_to_a_research_topic(alice, hanbin, make_publication):
+    from publicity.models import ResearchTopic
+
+    old = make_publication(hanbin, title="调研文章", kind="research", status=Status.DRAFT,
+                           published_on=datetime.date(2011, 5, 3))
+    YearClose.objects.create(year=2011, state=YearClose.State.CLOSED)
+    reprint = services.publication_create(officer=alice, manuscript=old.manuscript, publication_data={
+        "outlet": Outlet.objects.get(name="陕西日报"), "published_on": datetime.date(2026, 3, 1),
+        "front_headline": False, "page": "", "char_count": None, "url": ""})
+    topic = ResearchTopic.objects.create(unit=hanbin, year=2026, title="就业专题", lead="王明",
+                                         planned_completion=datetime.date(2026, 10, 1))
+    manuscript_data, publication_data = data(reprint)
+    with pytest.raises(services.WorkflowError, match="2011年度已结算"):
+        services.publication_update(publication=reprint, officer=alice, publication_data=publication_data,
+                                    manuscript_data={**manuscript_data, "research_topic": topic})
+    reprint.manuscript.refresh_from_db()
+    assert reprint.manuscript.research_topic is None
