@@ -88,7 +88,7 @@ def _file_everything(user, unit):
         "plan": lambda: duties.plan_file(
             unit=unit, year=2011, officer=user, today=datetime.date(2011, 3, 20), summary="计划", staff="王明",
             staff_count=1, budget=1000, leaders=[{"role": "leader", "name": "张局长", "post": "局长"}],
-            document=SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%%EOF\n")),
+            document=SimpleUploadedFile("计划.pdf", sample_pdf(note="计划"))),
         "responsible": lambda: duties.responsible_set(unit=unit, year=2011, officer=user, name="张局长", post="局长"),
         "website": lambda: duties.website_status_report(unit=unit, officer=user, today=datetime.date(2011, 5, 1),
                                                         state="building"),
