@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 	  || echo "注意：未能安装目录登录组件 python-ldap（需要 apt-get install libldap2-dev libsasl2-dev），目录登录不可用。"
 	touch $(STAMP)
 
+# The development path, and the only one that turns DEBUG on (settings default it to false).
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py demo_data
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

@@ -23,7 +23,7 @@ from api.permissions import role_check
 from api.throttling import TokenObtainThrottle
 from api.tokens import api_token_for_person, api_token_revoke
 from core import roles
-from core.years import chosen_year
+from core.years import chosen_year, year_in_range
 from publicity import services
 from publicity.filters import PublicationFilter
 from publicity.forms import EntryForm, MultipleProofField, PublicationForm, RejectForm
@@ -51,7 +51,7 @@ def _year(request) -> int:
     value = request.query_params.get("year")
     if value in (None, ""):
         return chosen_year(request._request, years_available())[0]  # the pages' default year
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+    if not value.isdigit() or not year_in_range(int(value)):
         raise ValidationError({"detail": YEAR_INVALID})
     return int(value)
 

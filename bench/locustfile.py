@@ -25,8 +25,10 @@ acknowledged: list[str] = []
 
 
 def proof() -> bytes:
-    head, tail = b"%PDF-1.4\n% deadline day\n", b"\n%%EOF\n"
-    return head + os.urandom(PROOF_BYTES - len(head) - len(tail)) + tail
+    """A real PDF (the upload check parses it) of PROOF_BYTES, different every time."""
+    from core.uploads import sample_pdf
+
+    return sample_pdf(note="deadline day", size=PROOF_BYTES)
 
 
 class Officer(HttpUser):

@@ -126,10 +126,12 @@ def tasks_from_env(name: str) -> dict:
     return {"default": {"BACKEND": TASK_BACKENDS[name]}}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (issue 19): an installation that forgets the variable shows no traceback and no settings.
+# `make run` (the development path) sets DEBUG=true explicitly; the tests run with it off (tests/environment.py).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("生产环境必须设置环境变量 SECRET_KEY。")
+    raise RuntimeError("生产环境必须设置环境变量 SECRET_KEY（在开发机上请用 make run，它会设置 DEBUG=true）。")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -165,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages and every download are never stored by a browser or proxy (issue 19).
+    "config.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After auth and messages: an account an administrator gave a password must choose its own first.
@@ -311,11 +315,20 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a locked-out 
 
 # Login lock-out (django-axes): failures are counted per (user name, client address) pair, so a
 # guessed-at account is locked from that address only, and the other officers of an office behind
-# one NAT address still log in. The lock lifts by itself after the cool-off; an administrator can
-# lift it earlier in 管理后台 › 登录防护 or with `manage.py axes_reset_username NAME`.
+# one NAT address still log in — up to the higher per-address limit below. The lock lifts by itself
+# after the cool-off; an administrator can lift it earlier in 管理后台 › 登录防护 or with
+# `manage.py axes_reset_username NAME` (an address: `manage.py axes_reset_ip ADDRESS`).
 AUTHENTICATION_BACKENDS = ["config.security.LoginLockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# A second, higher limit per client address whatever the user names (issue 19): without it one address could
+# try LOGIN_FAILURE_LIMIT - 1 passwords on every account. High enough for an office behind one NAT address
+# (a few typos each), and reported in the audit trail when reached (config.security.LockoutHandler).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+if LOGIN_ADDRESS_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:
+    raise ValueError("LOGIN_ADDRESS_FAILURE_LIMIT（按地址的登录失败上限）"
+                     "必须大于 LOGIN_FAILURE_LIMIT（按账号的上限）。")
+AXES_HANDLER = "config.security.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
@@ -434,7 +447,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Documents (PDF): the bulletin's red header takes the bureau's name (BUREAU_NAME above), a document number
-# with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG, JPEG or SVG file).
+# with this prefix (安人社发〔2012〕12号) and, when set, the seal image (a PNG or JPEG file).
 DOCUMENT_NUMBER_PREFIX = env_str("DOCUMENT_NUMBER_PREFIX", "安人社发")
 DOCUMENT_SEAL_IMAGE = env_str("DOCUMENT_SEAL_IMAGE", "")
 # WeasyPrint reports every screen-only rule of app.css it skips (media queries, -webkit- selectors) as a warning;

@@ -10,7 +10,13 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.urls import register_converter
+
         from core.roles import ensure_groups
+        from core.years import YearConverter
+
+        # `<year:…>` in every app's URLs: a year outside the plausible range is a 404, never a server error.
+        register_converter(YearConverter, "year")
 
         # Groups need the permissions that only exist after migrate has run.
         post_migrate.connect(ensure_groups, dispatch_uid="core.ensure_groups")

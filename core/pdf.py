@@ -31,6 +31,7 @@ PDF_UNAVAILABLE = ("本服务器未安装生成PDF所需的组件（WeasyPrint �
                    "请使用浏览器的打印功能，或请管理员安装。")
 RESOURCE_REFUSED = "PDF只能引用本系统的静态文件：{url}"
 SEAL_MISSING = "印章图片 {path} 不存在或无法读取，文件中不加盖印章。"
+SEAL_REFUSED = "印章图片 {path} 不能使用（{reason}），文件中不加盖印章。"
 
 # Relative URLs in a document ({% static %} gives /static/...) are resolved against this base, which never
 # resolves on a network (.invalid, RFC 2606): the fetcher below maps its /static/ paths to the files.
@@ -107,7 +108,12 @@ def pdf_response(request, *, template: str, context: dict, filename: str) -> Htt
 
 
 def seal_data_uri() -> str:
-    """The seal image (DOCUMENT_SEAL_IMAGE: a PNG, JPEG or SVG file) as a data: URI, or "" for none."""
+    """The seal image (DOCUMENT_SEAL_IMAGE: a PNG or JPEG file that decodes as one, core's upload check) as a
+    data: URI, or "" for none: a missing or unreadable file leaves the seal out and says why in the log."""
+    from django.core.exceptions import ValidationError
+
+    from core.uploads import IMAGES, content_check
+
     path = settings.DOCUMENT_SEAL_IMAGE
     if not path:
         return ""
@@ -116,5 +122,9 @@ def seal_data_uri() -> str:
     except OSError:
         logger.warning(SEAL_MISSING.format(path=path))
         return ""
-    content_type = mimetypes.guess_type(str(path))[0] or "image/png"
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+    try:
+        checked = content_check(data, name=str(path), accept=IMAGES)
+    except ValidationError as exc:
+        logger.warning(SEAL_REFUSED.format(path=path, reason=exc.messages[0]))
+        return ""
+    return f"data:{checked.content_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -236,15 +236,30 @@ def officer_unit(user, unit=None):
 
 class ScopedQuerySet(models.QuerySet):
     """`visible_to(user)`: the rows of the units the user may see (unit_scope). `unit_path` is the lookup from
-    a row to its unit ("unit", "manuscript__unit", …)."""
+    a row to its unit ("unit", "manuscript__unit", …).
+
+    A model whose rows are first written privately by their unit (a draft record) says which in
+    `private_rows()`: those rows are seen only by their own unit's officers and head until handed in —
+    reviewers, leaders and administrators, who see every unit, do not see them (issue 19). Every page, search,
+    API, export and admin list asks this one method, so all of them follow."""
 
     unit_path = "unit"
 
+    def private_rows(self) -> models.Q | None:
+        """The rows still private to their unit (None: the model has none)."""
+        return None
+
     def visible_to(self, user):
         scope = unit_scope(user)
-        if scope is ALL_UNITS:
+        if scope is not ALL_UNITS:
+            return self.filter(**{f"{self.unit_path}__in": [unit.pk for unit in scope]})
+        private = self.private_rows()
+        if private is None:
             return self
-        return self.filter(**{f"{self.unit_path}__in": [unit.pk for unit in scope]})
+        own = unit_of(user) if has_role(user, OFFICER) or has_role(user, UNIT_HEAD) else None
+        if own is not None:  # somebody who sees every unit and also writes for one keeps that unit's drafts
+            private &= ~models.Q(**{self.unit_path: own.pk})
+        return self.exclude(private)
 
 
 def role_label(user) -> str:

@@ -24,7 +24,9 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.uploads import MAX_UNCOMPRESSED_BYTES, zip_is_bomb
+from django.core.exceptions import ValidationError
+
+from core.uploads import MAX_UNCOMPRESSED_BYTES, WORKBOOKS, content_check, zip_is_bomb
 from exchange.cells import header_key
 
 HEADER_SEARCH_ROWS = 30
@@ -40,6 +42,8 @@ FILE_TOO_BIG_MESSAGE = "文件「{name}」太大（{size} MB），导入的 Exce
 ZIP_BOMB_MESSAGE = ("文件「{name}」解压后超过 {limit} MB（或内含文件过多），可能已损坏或被恶意构造，"
                     "系统拒绝读取。请用 Excel 重新另存后再导入")
 
+NOT_A_WORKBOOK = "不是 Excel 工作簿的结构"
+WORKBOOK_REFUSED = {"markup": "文件中夹带网页代码", "broken": "无法作为 Excel 表格打开"}
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SHEET, ROW = "工作表", "行号"  # the grid's first two columns
@@ -76,10 +80,14 @@ def check_upload(content: bytes, name: str) -> str:
     if content.startswith(XLSX_MAGIC):
         if zip_is_bomb(content):
             raise ExcelReadError(ZIP_BOMB_MESSAGE.format(name=name, limit=_uncompressed_limit() // 1024 // 1024))
-        return "xlsx"
-    if content.startswith(OLE_MAGIC):
-        return "xls"
-    raise ExcelReadError(NOT_EXCEL_MESSAGE.format(name=name))
+    elif not content.startswith(OLE_MAGIC):
+        raise ExcelReadError(NOT_EXCEL_MESSAGE.format(name=name))
+    # Core's one upload check: the workbook must open as one (zip or OLE2 structure), with no web page in it.
+    try:
+        return content_check(content, name=name, accept=WORKBOOKS).extension
+    except ValidationError as exc:
+        detail = WORKBOOK_REFUSED.get(exc.code, NOT_A_WORKBOOK)
+        raise ExcelReadError(BROKEN_FILE_MESSAGE.format(name=name, detail=detail)) from exc
 
 
 def _uncompressed_limit() -> int:

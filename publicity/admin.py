@@ -4,7 +4,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.template.response import TemplateResponse
 
 from core import roles
@@ -151,6 +152,9 @@ class PublicationInline(LabelledTabularInline):
     readonly_fields = ("status",)
     autocomplete_fields = ("outlet",)
     show_change_link = True
+    # A record is deleted on its own page, through services.publication_delete, which takes its proof files
+    # with it (audited, files removed); a deleted inline row would cascade past that (issue 19).
+    can_delete = False
 
 
 @admin.register(Manuscript)
@@ -233,6 +237,24 @@ class PublicationAdmin(ScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    # Deleting a record goes through the workflow's deletion (year lock, audit), which removes its proof files
+    # one by one as an officer's deletion does, files with their rows (issue 19): the admin itself may delete
+    # no proof file, so they are left out of the permissions the confirmation page asks for.
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed - {ProofFile._meta.verbose_name}, protected
+
+    def delete_model(self, request, obj):
+        try:
+            services.publication_delete(publication=obj, reviewer=request.user)
+        except services.WorkflowError as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset.select_related("manuscript__unit", "outlet"):
+                self.delete_model(request, obj)
+
     def has_change_permission(self, request, obj=None):
         # Approved and submitted records are read-only to everyone but reviewers.
         if obj is not None and obj.status not in services.EDITABLE and not roles.is_reviewer(request.user):
@@ -287,7 +309,10 @@ class PublicationAdmin(ScopedAdmin):
 
 
 @admin.register(ProofFile)
-class ProofFileAdmin(admin.ModelAdmin):
+class ProofFileAdmin(ReadOnlyAdmin):
+    """Shown, never changed: a proof file leaves only through the workflow (services.proof_file_delete, or with
+    its record), which checks status and year lock, audits and removes the file with its row (issue 19)."""
+
     list_display = ("original_name", "publication", "content_type", "size", "uploaded_by", "uploaded_at")
     search_fields = ("original_name", "sha256", "publication__manuscript__title")
     list_select_related = ("publication__manuscript", "publication__outlet", "uploaded_by")
@@ -305,9 +330,6 @@ class ProofFileAdmin(admin.ModelAdmin):
         from django.utils.html import format_html
 
         return format_html('<a href="{}">下载 {}</a>', reverse("portal:proof", args=[obj.pk]), obj.original_name)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Membership)

@@ -9,7 +9,14 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.years import YearField
 from publicity.models import KIND_CHOICES, LEVEL_CHOICES, Publication, Status, Unit
+
+
+class YearFilter(django_filters.NumberFilter):
+    """?year=: a plausible year (core.years.YearField); anything else is a message under the box, not a crash."""
+
+    field_class = YearField
 
 
 class PublicationFilter(django_filters.FilterSet):
@@ -20,7 +27,7 @@ class PublicationFilter(django_filters.FilterSet):
                                        empty_label="全部")
     level = django_filters.ChoiceFilter(label="媒体级别", field_name="outlet__level", choices=LEVEL_CHOICES,
                                         empty_label="全部")
-    year = django_filters.NumberFilter(label="年度", method="filter_year")
+    year = YearFilter(label="年度", method="filter_year")
     outlet = django_filters.CharFilter(label="媒体", field_name="outlet__name", lookup_expr="icontains")
     unit = django_filters.ModelChoiceFilter(label="单位", field_name="manuscript__unit",
                                             queryset=Unit.objects.filter(is_active=True), empty_label="全部单位")

@@ -142,7 +142,8 @@ class EntryForm(PublicationForm):
 
     field_order = ["title", "authors", "kind", "special_topic", "key_topics", "research_topic"]
 
-    def __init__(self, *args, manuscript_locked: bool = False, unit=None, **kwargs):
+    def __init__(self, *args, manuscript_locked: str = "", unit=None, **kwargs):
+        """`manuscript_locked`: why the manuscript's fields cannot change (services.manuscript_lock_message)."""
         super().__init__(*args, **kwargs)
         self.unit = unit
         if unit is not None:
@@ -153,7 +154,7 @@ class EntryForm(PublicationForm):
         if manuscript_locked:
             for name in self.MANUSCRIPT_FIELDS:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = "本稿件的其他刊发记录已提交或已通过，稿件信息不能再改。"
+                self.fields[name].help_text = manuscript_locked
 
     def clean_title(self):
         # Stored as typed (DOMAIN §10); comparisons go through core.text.title_key.

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from core import notice
@@ -214,6 +214,13 @@ class ResearchTopic(models.Model):
 class ManuscriptQuerySet(ScopedQuerySet):
     unit_path = "unit"
 
+    def private_rows(self):
+        # A manuscript none of whose records has been handed in yet is its unit's draft too (its title would
+        # tell); one with no record at all (made in the admin) is not.
+        publications = Publication.objects.filter(manuscript=models.OuterRef("pk"))
+        return Q(Exists(publications.filter(status=Status.DRAFT))) & ~Q(
+            Exists(publications.exclude(status=Status.DRAFT)))
+
 
 class Manuscript(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="manuscripts", verbose_name="单位")
@@ -287,6 +294,10 @@ class Status(models.TextChoices):
 
 class PublicationQuerySet(ScopedQuerySet):
     unit_path = "manuscript__unit"
+
+    def private_rows(self):
+        # DOMAIN §1 and issue 19: a draft is its unit's own until submitted (rejected records have been seen).
+        return Q(status=Status.DRAFT)
 
     def approved(self):
         return self.filter(status=Status.APPROVED)
@@ -372,6 +383,9 @@ def proof_upload_to(instance, filename):
 
 class ProofFileQuerySet(ScopedQuerySet):
     unit_path = "publication__manuscript__unit"
+
+    def private_rows(self):
+        return Q(publication__status=Status.DRAFT)
 
 
 class ProofFile(models.Model):

@@ -36,6 +36,9 @@ REASON_REQUIRED_MESSAGE = "请填写退回原因，让信息宣传员知道要�
 STALE_MESSAGE = "该记录的状态已变为「{status}」（可能已有其他人处理），本次操作未执行。"
 IDENTITY_TAKEN_MESSAGE = "这篇稿件已登记过同一媒体、同一发表日期的刊发记录，请勿重复录入。"
 DUPLICATE_MESSAGE = "发现可能重复的记录，请核对后确认再提交。"
+MANUSCRIPT_IN_REVIEW_MESSAGE = "本稿件的其他刊发记录已提交或已通过，稿件信息不能再改。"
+MANUSCRIPT_YEAR_LOCKED_MESSAGE = ("本稿件在已结算年度有刊发记录，稿件信息（标题、作者、类型、专项类别、宣传重点）"
+                                  "不能修改：{reason}")
 
 EDITABLE = (Status.DRAFT, Status.REJECTED)
 
@@ -74,6 +77,16 @@ def _check_year_open(*dates) -> None:
         year_lock_check(year={getattr(day, "year", None) for day in dates})
     except ValidationError as exc:
         raise WorkflowError(exc.messages[0]) from exc
+
+
+def _check_manuscript_open(manuscript: Manuscript) -> None:
+    """A manuscript's title, authors, kind and topics belong to every publication of it: changing them changes
+    a record of each year in which it appeared, so each of those years must be open (issue 19: a 2026 reprint
+    must not retitle a closed 2011 record)."""
+    try:
+        year_lock_check(year={day.year for day in manuscript.publications.dates("published_on", "year")})
+    except ValidationError as exc:
+        raise WorkflowError(MANUSCRIPT_YEAR_LOCKED_MESSAGE.format(reason=exc.messages[0])) from exc
 
 
 def _check_reviewer_for(reviewer, publication: Publication) -> None:
@@ -237,16 +250,40 @@ def proof_file_attach(*, publication: Publication, officer, upload) -> ProofFile
 
 
 def proof_file_delete(*, proof: ProofFile, officer) -> None:
+    """The one way a proof file leaves (the admin cannot delete or edit them): an officer's own draft or
+    rejected record in an open year; audited, and the file goes with its row."""
     publication = proof.publication
     _check_officer_of(officer, publication)
     if publication.status not in EDITABLE:
         raise WorkflowError(READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
     _check_year_open(publication.published_on)
-    audit_record(actor=officer, action="proof.delete", target=proof, unit=publication.manuscript.unit,
+    _proof_remove(proof, actor=officer)
+
+
+def _proof_remove(proof: ProofFile, *, actor) -> None:
+    publication = proof.publication
+    audit_record(actor=actor, action="proof.delete", target=proof, unit=publication.manuscript.unit,
                  summary=f"删除凭证「{proof.original_name}」：{publication}",
                  before={"publication": publication.pk, "sha256": proof.sha256})
-    proof.file.delete(save=False)
+    name = proof.file.name
     proof.delete()
+    # The file goes once the row is gone for good: a rolled-back deletion keeps both.
+    transaction.on_commit(lambda: proof.file.storage.delete(name))
+
+
+@transaction.atomic
+def publication_delete(*, publication: Publication, reviewer) -> None:
+    """A reviewer removes a record (the admin's delete, open years only) and its proof files with it, each
+    through the same removal as an officer's deletion: audited, the file removed with its row."""
+    if not roles.is_reviewer(reviewer):
+        raise WorkflowError(NOT_REVIEWER_MESSAGE)
+    _check_year_open(publication.published_on)
+    for proof in publication.proofs.select_related("publication__manuscript__unit"):
+        _proof_remove(proof, actor=reviewer)
+    audit_record(actor=reviewer, action="publication.delete", target=publication, unit=publication.manuscript.unit,
+                 summary=f"删除刊发记录：{publication}",
+                 before={"status": publication.status, **_snapshot(publication, PUBLICATION_FIELDS)})
+    publication.delete()
 
 
 # --- create and edit (officers) ---------------------------------------------------------------------
@@ -335,12 +372,17 @@ def publication_update(*, publication: Publication, officer, publication_data: d
         setattr(publication, name, value)
     manuscript = publication.manuscript
     if manuscript_data is not None and not manuscript_is_locked(publication=publication):
+        topics_change = key_topics is not None and (
+            {t.pk for t in key_topics} != set(manuscript.key_topics.values_list("pk", flat=True)))
         m_before = _snapshot(manuscript, MANUSCRIPT_FIELDS)
         m_before["research_topic"] = manuscript.research_topic_id
         for name in MANUSCRIPT_FIELDS:
             setattr(manuscript, name, manuscript_data[name])
         if "research_topic" in manuscript_data or manuscript.kind != "research":
             manuscript.research_topic = _research_topic(manuscript_data, manuscript.unit_id)
+        m_after = {**_snapshot(manuscript, MANUSCRIPT_FIELDS), "research_topic": manuscript.research_topic_id}
+        if topics_change or m_after != m_before:
+            _check_manuscript_open(manuscript)
         manuscript.save()
         if key_topics is not None:
             manuscript.key_topics.set(key_topics)
@@ -363,6 +405,17 @@ def manuscript_is_locked(*, publication: Publication) -> bool:
     approved, changing the title or kind would change a record the officer may no longer edit."""
     return (publication.manuscript.publications.exclude(pk=publication.pk)
             .filter(status__in=[Status.SUBMITTED, Status.APPROVED]).exists())
+
+
+def manuscript_lock_message(*, publication: Publication) -> str:
+    """Why the manuscript's fields cannot change on this record's edit page, or "" when they can."""
+    if manuscript_is_locked(publication=publication):
+        return MANUSCRIPT_IN_REVIEW_MESSAGE
+    try:
+        _check_manuscript_open(publication.manuscript)
+    except WorkflowError as exc:
+        return str(exc)
+    return ""
 
 
 # --- transitions ------------------------------------------------------------------------------------

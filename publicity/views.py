@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.models import AuditEvent
 from core.roles import role_required, unit_of
+from core.storage import private_file_response
 from core.text import normalize_name
 from publicity import services
 from publicity.filters import PublicationFilter, ReviewQueueFilter
@@ -134,7 +135,7 @@ def record_edit(request, pk: int):
     if publication.status not in services.EDITABLE:
         messages.error(request, services.READ_ONLY_MESSAGE.format(status=publication.get_status_display()))
         return redirect("portal:record_detail", pk=pk)
-    locked = services.manuscript_is_locked(publication=publication)
+    locked = services.manuscript_lock_message(publication=publication)
     manuscript = publication.manuscript
     initial = {"title": manuscript.title, "authors": manuscript.authors, "kind": manuscript.kind,
                "special_topic": manuscript.special_topic, "key_topics": list(manuscript.key_topics.all()),
@@ -238,16 +239,8 @@ def proof_download(request, pk: int):
     proof = get_object_or_404(
         ProofFile.objects.visible_to(request.user), pk=pk)
     inline = request.GET.get("inline") == "1" and proof.content_type in INLINE_TYPES
-    try:
-        handle = proof.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("凭证文件不存在。") from exc
-    response = FileResponse(handle, as_attachment=not inline, filename=proof.original_name,
-                            content_type=proof.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=300"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    return response
+    return private_file_response(proof.file, name=proof.original_name,
+                                 content_type=proof.content_type or "application/octet-stream", inline=inline)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.roles import is_reviewer, officer_unit, unit_of
 from core.text import required_reason
+from core.uploads import SCANS, upload_check
 from core.yearlock import year_lock_check
 from publicity.models import Manuscript, Outlet, Publication, Status
 from reporting.models import WebsiteContribution
@@ -21,16 +22,6 @@ from reporting.models import WebsiteContribution
 # D9: what the bureau website is called in the outlet table.
 BUREAU_WEBSITE = "局网站"
 
-# Accepted scan formats, recognised by their first bytes (never by the file name).
-MAGIC_TYPES = [
-    (b"\xff\xd8\xff", "image/jpeg", "JPG"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    (b"%PDF-", "application/pdf", "PDF"),
-]
-
-ERR_FILE_EMPTY = "上传的文件是空的，请重新选择。"
-ERR_FILE_TYPE = "文件格式不支持：只接受 JPG、PNG 图片或 PDF 文件（按文件内容识别，改扩展名无效）。"
-ERR_FILE_TOO_BIG = "文件太大：不能超过 {limit}，请压缩或降低扫描分辨率后再上传。"
 ERR_SCAN_REQUIRED = "请上传签批件扫描件（一般信息由科室负责人签字，重大事项由分管领导签字）。"
 ERR_URL_REQUIRED = "本单位有网站：请先在本单位网站发布，并填写首发链接。"
 ERR_NOT_REVIEWER = "只有审核员可以采编网站投稿。"
@@ -43,25 +34,10 @@ ERR_BODY_REQUIRED = "请填写正文。"
 ERR_SIGNER_REQUIRED = "请填写签批人姓名。"
 
 
-def file_size_label(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
-
-
 def upload_content_type(upload) -> str:
-    """Check an uploaded scan by content and size; returns its content type or raises a Chinese error."""
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError(ERR_FILE_EMPTY, code="empty")
-    limit = settings.PROOF_MAX_BYTES
-    if size > limit:
-        raise ValidationError(ERR_FILE_TOO_BIG.format(limit=file_size_label(limit)), code="too_big")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type, _label in MAGIC_TYPES:
-        if head.startswith(magic):
-            return content_type
-    raise ValidationError(ERR_FILE_TYPE, code="type")
+    """Check an uploaded scan or attachment (a JPG, PNG or PDF that opens as one, core's one upload check);
+    returns its content type or raises a Chinese error naming the file."""
+    return upload_check(upload, accept=SCANS, max_bytes=settings.PROOF_MAX_BYTES).content_type
 
 
 def _snapshot(contribution: WebsiteContribution) -> dict:

@@ -5,12 +5,12 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import roles
+from core import roles, storage
+from core.uploads import INLINE_TYPES
 from reporting.contributions import contribution_publish, contribution_return, contribution_submit, contributions_for
 from reporting.forms import ContributionForm, PublishForm, ReturnForm
 from reporting.models import WebsiteContribution
@@ -133,11 +133,9 @@ def contribution_scan(request, pk):
                                  contribution.scan_content_type)
 
 
-def private_file_response(field_file, name: str, content_type: str) -> FileResponse:
+def private_file_response(field_file, name: str, content_type: str):
+    """A scan or report attachment: images and PDFs shown in the browser, the rest downloaded, through core's
+    one private-file response (sandboxed, never cached)."""
     content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    inline = content_type in ("image/jpeg", "image/png", "application/pdf")
-    response = FileResponse(field_file.open("rb"), content_type=content_type, as_attachment=not inline,
-                            filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return storage.private_file_response(field_file, name=name, content_type=content_type,
+                                         inline=content_type in INLINE_TYPES)

@@ -6,9 +6,9 @@ app_name = "scoring"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("unit/<int:year>/<int:unit_id>/", views.unit, name="unit"),
-    path("unit/<int:year>/<int:unit_id>/objection/", views.objection_lodge, name="objection_lodge"),
-    path("unit/<int:year>/<int:unit_id>/statement.pdf", views.unit_pdf, name="unit_pdf"),
+    path("unit/<year:year>/<int:unit_id>/", views.unit, name="unit"),
+    path("unit/<year:year>/<int:unit_id>/objection/", views.objection_lodge, name="objection_lodge"),
+    path("unit/<year:year>/<int:unit_id>/statement.pdf", views.unit_pdf, name="unit_pdf"),
     path("mine/", views.my_unit, name="mine"),
     path("bulletin/", views.bulletin, name="bulletin"),
     path("bulletin.xlsx", views.bulletin_xlsx, name="bulletin_xlsx"),

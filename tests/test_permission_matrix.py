@@ -186,7 +186,7 @@ ALL_ACTIONS = frozenset({"changelist", "add", "change", "delete", "history"})
 READ_ONLY = frozenset({"changelist", "change", "history"})  # "change" shows the read-only page
 NOBODY: dict[str, frozenset[str]] = {
     "core.auditevent": frozenset({"add", "delete"}),
-    "publicity.prooffile": frozenset({"add"}),
+    "publicity.prooffile": frozenset({"add", "delete"}),  # shown only: removed through the workflow (issue 19)
     "scoring.assessmentpolicy": frozenset({"delete"}),
     "core.yearclose": frozenset({"add", "delete"}),
     "scoring.unitresultsnapshot": frozenset({"add", "delete"}),
@@ -358,6 +358,13 @@ def assert_outcome(response, allowed: bool, persona: str, url: str):
             f"{persona} must not reach {url}, got {response.status_code} {location}")
 
 
+def assert_not_stored(response, persona: str, url: str):
+    """Issue 19: a signed-in user's pages and every download tell browsers and proxies to keep no copy."""
+    if persona != "anonymous" or "Content-Disposition" in response:
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert "no-store" in directives, f"{url} for {persona}: Cache-Control {response.get('Cache-Control')!r}"
+
+
 def login_as(client, persona, request):
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
@@ -370,7 +377,9 @@ def test_project_pages_follow_the_matrix(persona, client, request, world):
     for name in sorted(project_url_names() & set(ACCESS)):
         url = url_for(name, world)
         get_allowed, post_allowed = ACCESS[name]
-        assert_outcome(client.get(url), persona in get_allowed, persona, url)
+        response = client.get(url)
+        assert_outcome(response, persona in get_allowed, persona, url)
+        assert_not_stored(response, persona, url)
         if post_allowed is not None:
             assert_outcome(client.post(url, {}), persona in post_allowed, persona, "POST " + url)
 
@@ -389,7 +398,9 @@ def test_admin_pages_follow_the_matrix(persona, client, request, world):
             url = reverse(name, args=[obj.pk])
         else:
             url = reverse(name)
-        assert_outcome(client.get(url), allowed, persona, url)
+        response = client.get(url)
+        assert_outcome(response, allowed, persona, url)
+        assert_not_stored(response, persona, url)
 
 
 @pytest.mark.django_db

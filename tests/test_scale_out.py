@@ -64,10 +64,12 @@ def test_a_newcomers_settings_need_no_server():
     code = ("from django.conf import settings as s; import django; django.setup();"
             "print(s.CACHES['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
             " s.TASKS['default']['BACKEND'], s.LOG_FORMAT, s.OPEN_YEAR_PAGE_CACHE)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=True,
-                         env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}).stdout.split()
-    assert out == ["django.core.cache.backends.locmem.LocMemCache", "core.storage.PrivateStorage",
-                   "django_tasks.backends.immediate.ImmediateBackend", "text", "False"]
+    # `make run` sets DEBUG=true (plain-text logs); the tests run with it off (tests/environment.py: JSON logs).
+    for debug, log_format in (("true", "text"), ("false", "json")):
+        out = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=True,
+                             env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": debug}).stdout.split()
+        assert out == ["django.core.cache.backends.locmem.LocMemCache", "core.storage.PrivateStorage",
+                       "django_tasks.backends.immediate.ImmediateBackend", log_format, "False"]
 
 
 # --- proof files in an S3-compatible bucket ----------------------------------------------------------

@@ -375,6 +375,7 @@ def multipart(data: dict, files: dict) -> tuple[bytes, str]:
 
 
 def proof_pdf(size: int) -> bytes:
-    """A PDF-looking proof of `size` bytes, different every time (proofs are compared by content)."""
-    head, tail = b"%PDF-1.4\n% xcgz cluster test\n", b"\n%%EOF\n"
-    return head + os.urandom(max(0, size - len(head) - len(tail))) + tail
+    """A real PDF proof of about `size` bytes, different every time (proofs are compared by content)."""
+    from core.uploads import sample_pdf
+
+    return sample_pdf(note="xcgz cluster test", size=size)

@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from core.uploads import sample_pdf
 from tests.e2e.test_journeys import click_and_wait, nav, personas, text_of, type_date  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,7 @@ def test_an_officer_files_the_units_duties(personas, browser, live_server, login
     browser.find_element(By.ID, "id_staff_count").send_keys("2")
     browser.find_element(By.ID, "id_budget").send_keys("20000")
     plan_file = tmp_path / "汉滨区2011年宣传报道工作计划.pdf"
-    plan_file.write_bytes(b"%PDF-1.4\n% plan\n%%EOF\n")
+    plan_file.write_bytes(sample_pdf(note="plan"))
     browser.find_element(By.ID, "id_document").send_keys(str(plan_file))
     Select(browser.find_element(By.ID, "id_leaders-0-role")).select_by_visible_text("副组长")
     browser.find_element(By.ID, "id_leaders-0-name").send_keys("李文")

@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from core.uploads import sample_pdf
 from tests.e2e.a11y import axe_violations, describe
 from tests.e2e.conftest import OVERFLOW_SCRIPT, WIDTHS, wait_for_width
 from tests.e2e.test_journeys import click_and_wait, hanbin_one_short, personas  # noqa: F401  (fixtures)
@@ -94,7 +95,7 @@ def everyday_world(personas, hanbin_one_short):  # noqa: F811
     duties.plan_file(unit=hanbin_one_short, year=2011, officer=personas["alice"], today=datetime.date(2011, 3, 20),
                      summary="全年宣传计划", staff="王明", staff_count=1, budget=10000,
                      leaders=[{"role": "leader", "name": "张建国", "post": "局长"}],
-                     document=SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+                     document=SimpleUploadedFile("计划.pdf", sample_pdf(note="plan"), "application/pdf"))
     duties.training_course_create(reviewer=personas["rita"], title="信息宣传员培训班",
                                   held_on=datetime.date(2011, 4, 20), place="市人社局")
     personas["hank"] = make_user("hank", roles.UNIT_HEAD, "汉滨区")

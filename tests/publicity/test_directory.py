@@ -328,7 +328,8 @@ def test_manage_py_check_reports_a_mistyped_role(settings):
 def manage(*args: str, **env: str):
     from tests.test_deploy_settings import manage as run
 
-    return run(*args, **{**{name: "" for name in ENV_NAMES}, **env})
+    # DEBUG is off by default (issue 19): the subprocess gets the suite's test-only key (tests/environment.py).
+    return run(*args, **{"SECRET_KEY": os.environ["SECRET_KEY"], **{name: "" for name in ENV_NAMES}, **env})
 
 
 ENV_NAMES = ("LDAP_URL", "LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_USER_SEARCH_BASE", "LDAP_GROUP_SEARCH_BASE",

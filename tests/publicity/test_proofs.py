@@ -10,7 +10,7 @@ from tests.publicity import helpers
 
 @pytest.mark.parametrize(("upload", "extension", "content_type"), [
     (helpers.png(), "png", "image/png"),
-    (SimpleUploadedFile("照片.JPG", b"\xff\xd8\xff\xe0" + b"\x00" * 64), "jpg", "image/jpeg"),
+    (helpers.jpeg("照片.JPG"), "jpg", "image/jpeg"),
     (helpers.pdf(), "pdf", "application/pdf"),
     (helpers.docx(), "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (helpers.xlsx(), "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -33,12 +33,12 @@ def test_the_content_decides_not_the_name():
     (SimpleUploadedFile("空.png", b""), "empty", "空文件"),
     (helpers.exe("凭证.jpg"), "executable", "可执行程序"),
     (SimpleUploadedFile("凭证.png", b"\x7fELF\x02\x01" + b"\x00" * 64), "executable", "可执行程序"),
-    (SimpleUploadedFile("说明.txt", "只是文字".encode()), "unknown_type", "不是允许的凭证格式"),
+    (SimpleUploadedFile("说明.txt", "只是文字".encode()), "unknown_type", "不是允许的格式"),
     (SimpleUploadedFile("假的.docx", helpers.office_zip(["a.txt"])), "broken_office", "压缩包"),
     (SimpleUploadedFile("假的.xlsx", helpers.office_zip(["[Content_Types].xml", "other/x.xml"])), "broken_office",
      "压缩包"),
     (SimpleUploadedFile("坏的.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64), "unknown_type",
-     "不是允许的凭证格式"),
+     "不是允许的格式"),
 ])
 def test_it_refuses_empty_files_executables_and_other_formats_in_chinese(upload, code, words):
     with pytest.raises(ValidationError) as caught:

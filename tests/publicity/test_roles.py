@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core import roles
+from core.uploads import sample_pdf
 from publicity.models import Manuscript, Publication
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ def _file_everything(user, unit):
         "contribution": lambda: contribution_submit(
             officer=user, unit=unit, title="投稿", body="正文", signed_by="科长",
             first_published_url="http://www.hanbin.gov.cn/a.html",
-            scan=SimpleUploadedFile("签批.pdf", b"%PDF-1.4\n%%EOF\n")),
+            scan=SimpleUploadedFile("签批.pdf", sample_pdf(note="签批"))),
         "report": lambda: report_submit(unit=unit, period=deadlines.annual_period(2011), officer=user,
                                         today=datetime.date(2011, 12, 20)),
         "topic": lambda: research_topic_create(officer=user, unit=unit, year=2011, title="专题", lead="王明",
@@ -87,7 +88,7 @@ def _file_everything(user, unit):
         "plan": lambda: duties.plan_file(
             unit=unit, year=2011, officer=user, today=datetime.date(2011, 3, 20), summary="计划", staff="王明",
             staff_count=1, budget=1000, leaders=[{"role": "leader", "name": "张局长", "post": "局长"}],
-            document=SimpleUploadedFile("计划.pdf", b"%PDF-1.4\n%%EOF\n")),
+            document=SimpleUploadedFile("计划.pdf", sample_pdf(note="计划"))),
         "responsible": lambda: duties.responsible_set(unit=unit, year=2011, officer=user, name="张局长", post="局长"),
         "website": lambda: duties.website_status_report(unit=unit, officer=user, today=datetime.date(2011, 5, 1),
                                                         state="building"),

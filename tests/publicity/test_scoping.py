@@ -95,9 +95,13 @@ def test_the_unit_head_sees_the_own_unit_but_cannot_edit(client, hank, alices_re
 
 
 @pytest.mark.parametrize("persona", ["rita", "leo", "superuser"])
-def test_reviewers_leaders_and_administrators_see_proofs_of_every_unit(client, request, persona, alices_record):
+def test_reviewers_leaders_and_administrators_see_proofs_of_every_unit_once_submitted(client, request, persona,
+                                                                                     alices_record):
+    publication, proof = alices_record
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("portal:proof", args=[alices_record[1].pk])).status_code == 200
+    assert client.get(reverse("portal:proof", args=[proof.pk])).status_code == 404  # a draft: the unit's own
+    Publication.objects.filter(pk=publication.pk).update(status=Status.SUBMITTED)
+    assert client.get(reverse("portal:proof", args=[proof.pk])).status_code == 200
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, alices_record):

@@ -25,7 +25,7 @@ def records(make_publication, hanbin, hanyin):
                                           status=Status.SUBMITTED),
         "pension": make_publication(hanbin, title="城乡居民养老保险扩面工作综述", authors="欧阳明月",
                                     outlet="安康电视台", published_on=datetime.date(2012, 6, 1),
-                                    status=Status.DRAFT),
+                                    status=Status.REJECTED),
     }
 
 
@@ -48,6 +48,14 @@ def titles(result) -> set[str]:
 ])
 def test_a_reviewer_finds_any_record_across_years_and_units(rita, records, query, expected):
     assert titles(publication_search(user=rita, query=query)) == expected
+
+
+def test_drafts_are_found_by_their_own_unit_only(rita, leo, alice, hank, bob, records, make_publication, hanbin):
+    make_publication(hanbin, title="汉滨区尚未提交的草稿稿件", status=Status.DRAFT)
+    for user in (rita, leo, bob):
+        assert titles(publication_search(user=user, query="尚未提交的草稿")) == set()
+    for user in (alice, hank):
+        assert titles(publication_search(user=user, query="尚未提交的草稿")) == {"汉滨区尚未提交的草稿稿件"}
 
 
 def test_a_leader_searches_every_unit(leo, records):

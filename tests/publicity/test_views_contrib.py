@@ -6,13 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from home.management.commands.demo_data import tiny_png
 from publicity.models import Publication
 from reporting.contributions import contribution_submit
 from reporting.models import WebsiteContribution
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png(11)
 
 
 def make_contribution(officer, unit, title="汉滨区启动就业援助月"):
@@ -43,7 +44,7 @@ def test_a_bad_scan_keeps_what_was_typed_and_says_what_to_fix(client, alice):
     response = client.post(reverse("reporting:contribution_new"), form_data(approval_scan=bad, body="我写的正文"))
     body = response.content.decode()
     assert response.status_code == 200 and not WebsiteContribution.objects.exists()
-    assert "只接受 JPG、PNG 图片或 PDF 文件" in body
+    assert "文件「签批单.png」不是允许的格式" in body
     assert "我写的正文" in body and "张科长" in body
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.uploads import sample_pdf
 from publicity.models import Status
 from reporting import deadlines
 from reporting.models import OfficerRoster, PeriodReport
@@ -16,7 +17,7 @@ from reporting.reports import report_submit
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-PDF = b"%PDF-1.4\n" + b"\x00" * 32
+PDF = sample_pdf(note="报送附件")
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_a_bad_attachment_keeps_the_note_and_says_why(client, alice, on_day):
         "note": "我的说明", "attachment": SimpleUploadedFile("a.pdf", b"plain text")})
     body = response.content.decode()
     assert response.status_code == 200 and not PeriodReport.objects.exists()
-    assert "我的说明" in body and "只接受 JPG、PNG 图片或 PDF 文件" in body
+    assert "我的说明" in body and "文件「a.pdf」不是允许的格式" in body and "PDF 文件" in body
 
 
 def test_an_unknown_period_key_is_not_found(client, alice):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.models import AuditEvent, YearClose
+from core.uploads import sample_pdf
 from publicity.models import Manuscript, Outlet, Publication, ResearchTopic, Status, Unit
 from reporting import duties
 from reporting.forms import ContributionForm
@@ -25,7 +26,7 @@ LEADERS = [{"role": "leader", "name": "张局长", "post": "局长"}, {"role": "
 
 
 def plan_pdf(name="计划.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% plan\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, sample_pdf(note="plan"), content_type="application/pdf")
 
 
 def file_plan(officer, unit, *, today=None, leaders=LEADERS, document="new", **values):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent, YearClose
+from core.uploads import sample_pdf
 from publicity.models import ResearchTopic, Unit
 from reporting import duties
 from reporting.models import (
@@ -47,7 +48,7 @@ def plan_data(**values) -> dict:
 
 
 def pdf(name="2011年宣传计划.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% plan\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, sample_pdf(note="plan"), content_type="application/pdf")
 
 
 # --- the officer ------------------------------------------------------------------------------------------------

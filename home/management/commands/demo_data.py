@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.uploads import sample_pdf
 from publicity.models import KeyTopic, Manuscript, Membership, Outlet, ProofFile, Publication, Status, Unit
 from reporting import deadlines
 from reporting.contributions import contribution_publish, contribution_return, contribution_submit
@@ -115,7 +116,8 @@ class Command(BaseCommand):
         reviewer = users["shenhe"]
         if not WebsiteContribution.objects.exists():
             def scan(n):
-                return SimpleUploadedFile(f"签批单{n}.pdf", b"%PDF-1.4\n% demo approval scan\n", "application/pdf")
+                return SimpleUploadedFile(f"签批单{n}.pdf", sample_pdf(note=f"demo approval scan {n}"),
+                                          "application/pdf")
 
             unit = Unit.objects.get(name="汉滨区")
             url = "http://www.hbrsj.gov.cn/news/2011/" if unit.has_website else ""
@@ -184,7 +186,7 @@ class Command(BaseCommand):
         officers = {"汉滨区": users["hanbin"], "汉阴县": users["hanyin"], "市技工学校": users["jigong"],
                     "办公室": users["bangongshi"]}
         units = list(Unit.objects.filter(is_active=True).order_by("kind", "sort_order", "name"))
-        plan_pdf = b"%PDF-1.4\n% demo plan\n"
+        plan_pdf = sample_pdf(note="demo plan")
         surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林"]
         given = ["建国", "志强", "丽华", "明", "海燕", "晓东", "国庆", "春梅", "卫东", "红", "立新", "静"]
 
