@@ -18,7 +18,7 @@ from api.tokens import (
     system_account_create,
 )
 
-ONE_ACCOUNT = "请选择已有账号，或填写新系统账号的用户名（二选一）。"
+ONE_ACCOUNT_MESSAGE = "请选择已有账号，或填写新系统账号的用户名（二选一）。"
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -39,7 +39,7 @@ class ApiTokenForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if bool(data.get("user")) == bool(data.get("system_username")):
-            raise ValidationError(ONE_ACCOUNT)
+            raise ValidationError(ONE_ACCOUNT_MESSAGE)
         if "scope" in data and "unit" in data:
             try:  # the services' own checks, so that saving cannot fail after the form said yes
                 if data.get("user"):

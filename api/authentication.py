@@ -7,10 +7,10 @@ from api.models import ApiToken
 from api.tokens import api_token_lookup, api_token_touch
 from core import roles
 
-MALFORMED = "认证请求头格式不对，应为：Authorization: Token <令牌>。"
-INVALID = "令牌无效、已过期或已被撤销。"
-INACTIVE = "该令牌的账号已停用。"
-UNIT_CHANGED = "该“单位报送”令牌的账号已不是{unit}的信息宣传员，令牌不能再使用。"
+MALFORMED_MESSAGE = "认证请求头格式不对，应为：Authorization: Token <令牌>。"
+INVALID_MESSAGE = "令牌无效、已过期或已被撤销。"
+INACTIVE_MESSAGE = "该令牌的账号已停用。"
+UNIT_CHANGED_MESSAGE = "该“单位报送”令牌的账号已不是{unit}的信息宣传员，令牌不能再使用。"
 KEYWORDS = ("token", "bearer")
 
 
@@ -20,18 +20,18 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not parts or parts[0].decode("latin-1").lower() not in KEYWORDS:
             return None  # not ours: the session may still authenticate the request
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(MALFORMED)
+            raise exceptions.AuthenticationFailed(MALFORMED_MESSAGE)
         token = api_token_lookup(parts[1].decode("latin-1"))
         if token is None:
-            raise exceptions.AuthenticationFailed(INVALID)
+            raise exceptions.AuthenticationFailed(INVALID_MESSAGE)
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(INACTIVE)
+            raise exceptions.AuthenticationFailed(INACTIVE_MESSAGE)
         if token.scope == ApiToken.Scope.UNIT:
             # The scope's unit is checked against the account at every request: moving the account to another
             # unit (or taking its role) ends the token, instead of letting it report for the new unit.
             own = roles.unit_of(token.user)
             if not roles.has_role(token.user, roles.OFFICER) or own is None or own.pk != token.unit_id:
-                raise exceptions.AuthenticationFailed(UNIT_CHANGED.format(unit=token.unit.name))
+                raise exceptions.AuthenticationFailed(UNIT_CHANGED_MESSAGE.format(unit=token.unit.name))
         api_token_touch(token)
         return token.user, token
 

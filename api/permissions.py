@@ -12,8 +12,8 @@ SCOPE_AREAS = {
     ApiToken.Scope.UNIT: {"reference", "records"},
 }
 READ_ONLY_SCOPES = {ApiToken.Scope.ASSESSMENT}
-OUT_OF_SCOPE = "此令牌的权限范围（{scope}）不包括这个接口。"
-ROLE_REQUIRED = "此接口仅限{roles}使用。"
+OUT_OF_SCOPE_MESSAGE = "此令牌的权限范围（{scope}）不包括这个接口。"
+ROLE_REQUIRED_MESSAGE = "此接口仅限{roles}使用。"
 
 
 class TokenScope(BasePermission):
@@ -27,7 +27,7 @@ class TokenScope(BasePermission):
         allowed = area in SCOPE_AREAS[token.scope] and (
             request.method in SAFE_METHODS or token.scope not in READ_ONLY_SCOPES)
         if not allowed:
-            self.message = OUT_OF_SCOPE.format(scope=token.get_scope_display())
+            self.message = OUT_OF_SCOPE_MESSAGE.format(scope=token.get_scope_display())
         return allowed
 
 
@@ -37,4 +37,4 @@ def role_check(user, *allowed: str, superuser: bool = True) -> None:
 
     if (superuser and user.is_superuser) or any(roles.has_role(user, role) for role in allowed):
         return
-    raise PermissionDenied(ROLE_REQUIRED.format(roles="、".join(allowed)))
+    raise PermissionDenied(ROLE_REQUIRED_MESSAGE.format(roles="、".join(allowed)))

@@ -28,12 +28,12 @@ from publicity.models import Membership, Unit
 KEY_PREFIX = "xcgz_"
 TOUCH_EVERY = datetime.timedelta(minutes=1)  # last_used_at is written at most this often
 
-UNIT_REQUIRED = "“单位报送”令牌必须指定单位。"
-UNIT_MISMATCH = "“单位报送”令牌的账号必须是该单位（{unit}）的信息宣传员。"
-UNIT_NOT_ALLOWED = "只有“单位报送”令牌指定单位。"
-USERNAME_TAKEN = "用户名「{username}」已被占用，请换一个系统账号名。"
-SYSTEM_SCOPE_ONLY = "系统账号的权限范围只能是“只读考核”或“单位报送”。"
-NAME_REQUIRED = "请填写令牌的用途，如：综合考核系统。"
+UNIT_REQUIRED_MESSAGE = "“单位报送”令牌必须指定单位。"
+UNIT_MISMATCH_MESSAGE = "“单位报送”令牌的账号必须是该单位（{unit}）的信息宣传员。"
+UNIT_NOT_ALLOWED_MESSAGE = "只有“单位报送”令牌指定单位。"
+USERNAME_TAKEN_MESSAGE = "用户名「{username}」已被占用，请换一个系统账号名。"
+SYSTEM_SCOPE_ONLY_MESSAGE = "系统账号的权限范围只能是“只读考核”或“单位报送”。"
+NAME_REQUIRED_MESSAGE = "请填写令牌的用途，如：综合考核系统。"
 SYSTEM_SCOPES = (ApiToken.Scope.ASSESSMENT, ApiToken.Scope.UNIT)
 SYSTEM_ROLE = {ApiToken.Scope.ASSESSMENT: roles.LEADER, ApiToken.Scope.UNIT: roles.OFFICER}
 
@@ -46,12 +46,12 @@ def api_token_check(*, user, scope: str, unit: Unit | None) -> None:
     """A "单位报送" token needs the unit, and an account that is that unit's officer; no other scope has a unit."""
     if scope == ApiToken.Scope.UNIT:
         if unit is None:
-            raise ValidationError({"unit": UNIT_REQUIRED})
+            raise ValidationError({"unit": UNIT_REQUIRED_MESSAGE})
         own = roles.unit_of(user)
         if not roles.has_role(user, roles.OFFICER) or own is None or own.pk != unit.pk:
-            raise ValidationError({"unit": UNIT_MISMATCH.format(unit=unit.name)})
+            raise ValidationError({"unit": UNIT_MISMATCH_MESSAGE.format(unit=unit.name)})
     elif unit is not None:
-        raise ValidationError({"unit": UNIT_NOT_ALLOWED})
+        raise ValidationError({"unit": UNIT_NOT_ALLOWED_MESSAGE})
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def api_token_create(*, user, scope: str, name: str, actor, unit: Unit | None = 
     """A new token; returns it with its key, which is shown this once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": NAME_REQUIRED})
+        raise ValidationError({"name": NAME_REQUIRED_MESSAGE})
     api_token_check(user=user, scope=scope, unit=unit)
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(name=name[:100], user=user, scope=scope, unit=unit, expires_at=expires_at,
@@ -109,13 +109,13 @@ def api_token_touch(token: ApiToken) -> None:
 
 def system_account_check(*, username: str, scope: str, unit: Unit | None) -> None:
     if get_user_model().objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": USERNAME_TAKEN.format(username=username)})
+        raise ValidationError({"username": USERNAME_TAKEN_MESSAGE.format(username=username)})
     if scope not in SYSTEM_SCOPES:
-        raise ValidationError({"scope": SYSTEM_SCOPE_ONLY})
+        raise ValidationError({"scope": SYSTEM_SCOPE_ONLY_MESSAGE})
     if scope == ApiToken.Scope.UNIT and unit is None:
-        raise ValidationError({"unit": UNIT_REQUIRED})
+        raise ValidationError({"unit": UNIT_REQUIRED_MESSAGE})
     if scope != ApiToken.Scope.UNIT and unit is not None:
-        raise ValidationError({"unit": UNIT_NOT_ALLOWED})
+        raise ValidationError({"unit": UNIT_NOT_ALLOWED_MESSAGE})
 
 
 @transaction.atomic

@@ -33,14 +33,14 @@ from rewards.services import rewards_for_year, rewards_json
 from scoring.models import Quota
 from scoring.services import assess_year, assessment_json, bulletin_for_year, years_available
 
-YEAR_INVALID = "年度应为2000至2100之间的整数，如 ?year=2011。"
-NUMBER_INVALID = "{name} 应为整数编号。"
-FIX_ERRORS = "有{count}处需要修改，见 errors。"
-FILTER_ERRORS = "查询条件有误，见 errors。"
-LOGIN_FAILED = "用户名或密码不正确（目录账号请使用目录密码）。"
-NO_FILES = "请选择要上传的凭证文件（multipart/form-data，字段名 file，可多个）。"
-NOT_A_TOKEN = "此接口用于撤销当前请求所用的令牌，请用令牌认证调用。"
-REVOKED = "令牌已撤销。"
+YEAR_INVALID_MESSAGE = "年度应为2000至2100之间的整数，如 ?year=2011。"
+NUMBER_INVALID_MESSAGE = "{name} 应为整数编号。"
+FIX_ERRORS_MESSAGE = "有{count}处需要修改，见 errors。"
+FILTER_ERRORS_MESSAGE = "查询条件有误，见 errors。"
+LOGIN_FAILED_MESSAGE = "用户名或密码不正确（目录账号请使用目录密码）。"
+NO_FILES_MESSAGE = "请选择要上传的凭证文件（multipart/form-data，字段名 file，可多个）。"
+NOT_A_TOKEN_MESSAGE = "此接口用于撤销当前请求所用的令牌，请用令牌认证调用。"
+REVOKED_MESSAGE = "令牌已撤销。"
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="年度，如 2011；不填为最近一个有任务的年度。")
 UNIT = OpenApiParameter("unit", OpenApiTypes.INT, description="只看这个单位（单位编号）。")
@@ -52,17 +52,17 @@ def _year(request) -> int:
     if value in (None, ""):
         return chosen_year(request._request, years_available())[0]  # the pages' default year
     if not value.isdigit() or not year_in_range(int(value)):
-        raise ValidationError({"detail": YEAR_INVALID})
+        raise ValidationError({"detail": YEAR_INVALID_MESSAGE})
     return int(value)
 
 
 def _number(value, name: str) -> int:
     if not str(value).isdigit():
-        raise ValidationError({"detail": NUMBER_INVALID.format(name=name)})
+        raise ValidationError({"detail": NUMBER_INVALID_MESSAGE.format(name=name)})
     return int(value)
 
 
-def _form_errors(form, message: str = FIX_ERRORS) -> Response:
+def _form_errors(form, message: str = FIX_ERRORS_MESSAGE) -> Response:
     errors = {("non_field_errors" if field == "__all__" else field): [str(e) for e in messages]
               for field, messages in form.errors.items()}
     return Response({"detail": message.format(count=len(errors)), "errors": errors},
@@ -226,7 +226,7 @@ class RecordList(generics.GenericAPIView):
         filterset = PublicationFilter(request.query_params, queryset=self.get_queryset(),
                                       own_unit_only=not roles.sees_all_units(request.user))
         if not filterset.is_valid():
-            return _form_errors(filterset.form, FILTER_ERRORS)
+            return _form_errors(filterset.form, FILTER_ERRORS_MESSAGE)
         page = self.paginate_queryset(filterset.qs)
         return self.get_paginated_response(s.RecordSerializer(page, many=True).data)
 
@@ -305,7 +305,7 @@ class RecordProofs(views.APIView):
         publication = _record_for(request, pk)
         uploads = request.FILES.getlist("file") + request.FILES.getlist("proofs")
         if not uploads:
-            raise ValidationError({"detail": NO_FILES})
+            raise ValidationError({"detail": NO_FILES_MESSAGE})
         try:
             uploads = MultipleProofField().clean(uploads)  # the entry form's checks, every file at once
         except DjangoValidationError as exc:
@@ -375,7 +375,7 @@ class TokenObtain(views.APIView):
         user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
-            return Response({"detail": LOGIN_FAILED}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": LOGIN_FAILED_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)
         token, key = api_token_for_person(user=user, name=data.validated_data.get("name", ""))
         return Response({"token": key, "name": token.name, "scope": token.scope, "expires_at": token.expires_at},
                         status=status.HTTP_201_CREATED)
@@ -390,9 +390,9 @@ class TokenRevoke(views.APIView):
         from api.models import ApiToken
 
         if not isinstance(request.auth, ApiToken):
-            raise ValidationError({"detail": NOT_A_TOKEN})
+            raise ValidationError({"detail": NOT_A_TOKEN_MESSAGE})
         api_token_revoke(token=request.auth, actor=request.user)
-        return Response({"detail": REVOKED})
+        return Response({"detail": REVOKED_MESSAGE})
 
 
 class SchemaView(SpectacularAPIView):

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
-NOT_INSTALLED = ("设置了 LDAP_URL，但未安装目录登录组件 django-auth-ldap / python-ldap。"
+NOT_INSTALLED_MESSAGE = ("设置了 LDAP_URL，但未安装目录登录组件 django-auth-ldap / python-ldap。"
                  "请先安装系统库（apt-get install libldap2-dev libsasl2-dev），再执行 pip install -e '.[ldap]'。")
-REQUIRED = "设置了 LDAP_URL 时必须同时设置 {name}（{meaning}）。"
-BAD_GROUP_TYPE = "LDAP_GROUP_TYPE 只能是 {choices} 之一，当前为「{value}」。"
-BAD_NUMBER = "{name} 应为正整数（秒），当前为「{value}」。"
+REQUIRED_MESSAGE = "设置了 LDAP_URL 时必须同时设置 {name}（{meaning}）。"
+BAD_GROUP_TYPE_MESSAGE = "LDAP_GROUP_TYPE 只能是 {choices} 之一，当前为「{value}」。"
+BAD_NUMBER_MESSAGE = "{name} 应为正整数（秒），当前为「{value}」。"
 
 GROUP_TYPES = {
     "groupOfNames": "GroupOfNamesType",
@@ -35,7 +35,7 @@ def _get(env: Mapping[str, str], name: str, default: str = "") -> str:
 def _required(env: Mapping[str, str], name: str, meaning: str) -> str:
     value = _get(env, name)
     if not value:
-        raise ImproperlyConfigured(REQUIRED.format(name=name, meaning=meaning))
+        raise ImproperlyConfigured(REQUIRED_MESSAGE.format(name=name, meaning=meaning))
     return value
 
 
@@ -48,14 +48,14 @@ def directory_settings(env: Mapping[str, str]) -> dict:
         import ldap
         from django_auth_ldap import config
     except ImportError as exc:
-        raise ImproperlyConfigured(NOT_INSTALLED) from exc
+        raise ImproperlyConfigured(NOT_INSTALLED_MESSAGE) from exc
 
     group_type = _get(env, "LDAP_GROUP_TYPE", "groupOfNames")
     if group_type not in GROUP_TYPES:
-        raise ImproperlyConfigured(BAD_GROUP_TYPE.format(choices="、".join(GROUP_TYPES), value=group_type))
+        raise ImproperlyConfigured(BAD_GROUP_TYPE_MESSAGE.format(choices="、".join(GROUP_TYPES), value=group_type))
     timeout = _get(env, "LDAP_TIMEOUT", DEFAULT_TIMEOUT)
     if not timeout.isdigit() or int(timeout) < 1:
-        raise ImproperlyConfigured(BAD_NUMBER.format(name="LDAP_TIMEOUT", value=timeout))
+        raise ImproperlyConfigured(BAD_NUMBER_MESSAGE.format(name="LDAP_TIMEOUT", value=timeout))
     user_base = _required(env, "LDAP_USER_SEARCH_BASE", "在哪个目录节点下查找用户，如 ou=people,dc=ankang,dc=gov,dc=cn")
     group_base = _required(env, "LDAP_GROUP_SEARCH_BASE", "在哪个目录节点下查找组，如 ou=groups,dc=ankang,dc=gov,dc=cn")
     disabled = _get(env, "LDAP_DISABLED_GROUP")

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 PROBE_PREFIX = "healthz/"
-TASK_BACKLOG_STALE = "有 {n} 个后台任务等待超过 {seconds} 秒，任务进程可能未运行"
+TASK_BACKLOG_STALE_MESSAGE = "有 {n} 个后台任务等待超过 {seconds} 秒，任务进程可能未运行"
 
 
 def check_database() -> str:
@@ -70,7 +70,7 @@ def check_tasks() -> str:
     waiting = DBTaskResult.objects.ready()
     stale = waiting.filter(enqueued_at__lt=timezone.now() - datetime.timedelta(seconds=limit)).count()
     if stale:
-        raise RuntimeError(TASK_BACKLOG_STALE.format(n=stale, seconds=limit))
+        raise RuntimeError(TASK_BACKLOG_STALE_MESSAGE.format(n=stale, seconds=limit))
     return f"ok ({waiting.count()} waiting)"
 
 

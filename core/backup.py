@@ -35,17 +35,17 @@ DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Tables whose rows make an installation "not empty": users and everything of the project's apps.
 PROJECT_APPS = ("core", "publicity", "scoring", "rewards", "reporting", "api")
 
-ERROR_OUTPUT_NOT_EMPTY = "备份目录 {path} 已存在且不为空，请指定一个新的目录。"
-ERROR_VENDOR_UNSUPPORTED = "不支持备份此类数据库：{vendor}（可用 SQLite 或 PostgreSQL）。"
-ERROR_TOOL_MISSING = "找不到 {tool}，请安装 PostgreSQL 客户端工具。"
-ERROR_TOOL_FAILED = "{tool} 执行失败：{detail}"
-ERROR_NO_MANIFEST = "{path} 中没有 manifest.json，不是本系统的备份目录。"
-ERROR_FORMAT = "备份格式版本 {version} 不受支持。"
-ERROR_VENDOR_MISMATCH = "备份来自 {backup} 数据库，而当前数据库是 {current}，不能直接恢复。"
-ERROR_FILE_MISSING = "备份不完整：缺少文件 {path}。"
-ERROR_CHECKSUM = "备份已损坏：文件 {path} 的校验值与清单不符。"
-ERROR_UNSAFE_PATH = "备份清单中的路径不安全：{path}。"
-ERROR_NOT_EMPTY = "当前数据库已有数据（{what}），恢复会覆盖它们。确认覆盖请加 --force。"
+OUTPUT_NOT_EMPTY_MESSAGE = "备份目录 {path} 已存在且不为空，请指定一个新的目录。"
+VENDOR_UNSUPPORTED_MESSAGE = "不支持备份此类数据库：{vendor}（可用 SQLite 或 PostgreSQL）。"
+TOOL_MISSING_MESSAGE = "找不到 {tool}，请安装 PostgreSQL 客户端工具。"
+TOOL_FAILED_MESSAGE = "{tool} 执行失败：{detail}"
+NO_MANIFEST_MESSAGE = "{path} 中没有 manifest.json，不是本系统的备份目录。"
+FORMAT_MESSAGE = "备份格式版本 {version} 不受支持。"
+VENDOR_MISMATCH_MESSAGE = "备份来自 {backup} 数据库，而当前数据库是 {current}，不能直接恢复。"
+FILE_MISSING_MESSAGE = "备份不完整：缺少文件 {path}。"
+CHECKSUM_MESSAGE = "备份已损坏：文件 {path} 的校验值与清单不符。"
+UNSAFE_PATH_MESSAGE = "备份清单中的路径不安全：{path}。"
+NOT_EMPTY_MESSAGE = "当前数据库已有数据（{what}），恢复会覆盖它们。确认覆盖请加 --force。"
 
 
 class BackupError(Exception):
@@ -91,17 +91,17 @@ def _file_to_storage(name: str, source: Path) -> None:
     with source.open("rb") as stream:
         saved = storage.save(name, File(stream))
     if saved != name:
-        raise BackupError(ERROR_TOOL_FAILED.format(tool="storage", detail=f"{name} saved as {saved}"))
+        raise BackupError(TOOL_FAILED_MESSAGE.format(tool="storage", detail=f"{name} saved as {saved}"))
 
 
 def backup_write(*, output: Path) -> dict:
     """Write a backup of the database and the private files into the new or empty folder `output`."""
     output = Path(output)
     if output.exists() and any(output.iterdir()):
-        raise BackupError(ERROR_OUTPUT_NOT_EMPTY.format(path=output))
+        raise BackupError(OUTPUT_NOT_EMPTY_MESSAGE.format(path=output))
     vendor = connection.vendor
     if vendor not in DATABASE_FILES:
-        raise BackupError(ERROR_VENDOR_UNSUPPORTED.format(vendor=vendor))
+        raise BackupError(VENDOR_UNSUPPORTED_MESSAGE.format(vendor=vendor))
     output.mkdir(parents=True, exist_ok=True)
     created_at = datetime.datetime.now(datetime.UTC)
     audit_record(actor=None, action="backup", target="backup", summary=f"写入备份：{output}")
@@ -135,16 +135,16 @@ def backup_verify(*, source: Path) -> dict:
     source = Path(source)
     manifest_path = source / MANIFEST_NAME
     if not manifest_path.is_file():
-        raise BackupError(ERROR_NO_MANIFEST.format(path=source))
+        raise BackupError(NO_MANIFEST_MESSAGE.format(path=source))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(ERROR_FORMAT.format(version=manifest.get("format")))
+        raise BackupError(FORMAT_MESSAGE.format(version=manifest.get("format")))
     for entry in manifest["files"]:
         path = _inside(source, entry["path"])
         if not path.is_file():
-            raise BackupError(ERROR_FILE_MISSING.format(path=entry["path"]))
+            raise BackupError(FILE_MISSING_MESSAGE.format(path=entry["path"]))
         if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
-            raise BackupError(ERROR_CHECKSUM.format(path=entry["path"]))
+            raise BackupError(CHECKSUM_MESSAGE.format(path=entry["path"]))
     return manifest
 
 
@@ -154,11 +154,11 @@ def backup_restore(*, source: Path, force: bool = False) -> dict:
     manifest = backup_verify(source=source)
     vendor = manifest["database"]["vendor"]
     if vendor != connection.vendor:
-        raise BackupError(ERROR_VENDOR_MISMATCH.format(backup=vendor, current=connection.vendor))
+        raise BackupError(VENDOR_MISMATCH_MESSAGE.format(backup=vendor, current=connection.vendor))
     if not force:
         what = installation_contents()
         if what:
-            raise BackupError(ERROR_NOT_EMPTY.format(what="、".join(what)))
+            raise BackupError(NOT_EMPTY_MESSAGE.format(what="、".join(what)))
 
     database_file = _inside(source, manifest["database"]["file"])
     connection.close()
@@ -201,7 +201,7 @@ def _inside(root: Path, relative: str) -> Path:
     """`root / relative`, refusing a manifest path that climbs out of `root`."""
     path = (root / relative).resolve()
     if not path.is_relative_to(root.resolve()):
-        raise BackupError(ERROR_UNSAFE_PATH.format(path=relative))
+        raise BackupError(UNSAFE_PATH_MESSAGE.format(path=relative))
     return path
 
 
@@ -219,7 +219,7 @@ def _sqlite_copy(*, source: str, target: str) -> None:
 def _run_pg_tool(tool: str, *args: str) -> None:
     executable = shutil.which(tool)
     if executable is None:
-        raise BackupError(ERROR_TOOL_MISSING.format(tool=tool))
+        raise BackupError(TOOL_MISSING_MESSAGE.format(tool=tool))
     db = connection.settings_dict
     command = [executable, *args, f"--dbname={db['NAME']}"]
     command += [f"--host={db['HOST']}"] if db.get("HOST") else []
@@ -228,4 +228,4 @@ def _run_pg_tool(tool: str, *args: str) -> None:
     env = {**os.environ, **({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {})}
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(ERROR_TOOL_FAILED.format(tool=tool, detail=result.stderr.strip()[-500:]))
+        raise BackupError(TOOL_FAILED_MESSAGE.format(tool=tool, detail=result.stderr.strip()[-500:]))

@@ -27,11 +27,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
-PDF_UNAVAILABLE = ("本服务器未安装生成PDF所需的组件（WeasyPrint 及 pango 等系统库），暂时不能下载PDF。"
+PDF_UNAVAILABLE_MESSAGE = ("本服务器未安装生成PDF所需的组件（WeasyPrint 及 pango 等系统库），暂时不能下载PDF。"
                    "请使用浏览器的打印功能，或请管理员安装。")
-RESOURCE_REFUSED = "PDF只能引用本系统的静态文件：{url}"
-SEAL_MISSING = "印章图片 {path} 不存在或无法读取，文件中不加盖印章。"
-SEAL_REFUSED = "印章图片 {path} 不能使用（{reason}），文件中不加盖印章。"
+RESOURCE_REFUSED_MESSAGE = "PDF只能引用本系统的静态文件：{url}"
+SEAL_MISSING_MESSAGE = "印章图片 {path} 不存在或无法读取，文件中不加盖印章。"
+SEAL_REFUSED_MESSAGE = "印章图片 {path} 不能使用（{reason}），文件中不加盖印章。"
 
 # Relative URLs in a document ({% static %} gives /static/...) are resolved against this base, which never
 # resolves on a network (.invalid, RFC 2606): the fetcher below maps its /static/ paths to the files.
@@ -52,7 +52,7 @@ def _weasyprint():
 
 def pdf_unavailable_reason() -> str | None:
     """None when PDFs can be made, else the Chinese sentence that says why not."""
-    return None if _weasyprint() is not None else PDF_UNAVAILABLE
+    return None if _weasyprint() is not None else PDF_UNAVAILABLE_MESSAGE
 
 
 def _static_file(path: str) -> Path | None:
@@ -80,7 +80,7 @@ def _fetcher():
                     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                     return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(),
                                                               {"Content-Type": content_type})
-            raise ValueError(RESOURCE_REFUSED.format(url=url))
+            raise ValueError(RESOURCE_REFUSED_MESSAGE.format(url=url))
 
     return LocalOnlyFetcher()
 
@@ -89,7 +89,7 @@ def pdf_render(*, template: str, context: dict, request=None) -> bytes:
     """The PDF bytes of a template (which extends pdf/base.html)."""
     weasyprint = _weasyprint()
     if weasyprint is None:
-        raise RuntimeError(PDF_UNAVAILABLE)
+        raise RuntimeError(PDF_UNAVAILABLE_MESSAGE)
     html = render_to_string(template, context, request=request)
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
 
@@ -120,11 +120,11 @@ def seal_data_uri() -> str:
     try:
         data = Path(path).read_bytes()
     except OSError:
-        logger.warning(SEAL_MISSING.format(path=path))
+        logger.warning(SEAL_MISSING_MESSAGE.format(path=path))
         return ""
     try:
         checked = content_check(data, name=str(path), accept=IMAGES)
     except ValidationError as exc:
-        logger.warning(SEAL_REFUSED.format(path=path, reason=exc.messages[0]))
+        logger.warning(SEAL_REFUSED_MESSAGE.format(path=path, reason=exc.messages[0]))
         return ""
     return f"data:{checked.content_type};base64,{base64.b64encode(data).decode('ascii')}"

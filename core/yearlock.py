@@ -22,7 +22,7 @@ def year_is_closed(year: int) -> bool:
     return YearClose.objects.filter(year=year, state=YearClose.State.CLOSED).exists()
 
 
-YEAR_LOCKED = "{year}年度已结算，如需修改请先由审核员重新开放该年度并说明原因。"
+YEAR_LOCKED_MESSAGE = "{year}年度已结算，如需修改请先由审核员重新开放该年度并说明原因。"
 
 
 def year_lock_check(*, year: int | Iterable[int | None] | None) -> None:
@@ -37,7 +37,7 @@ def year_lock_check(*, year: int | Iterable[int | None] | None) -> None:
     closed = sorted(YearClose.objects.filter(year__in=years, state=YearClose.State.CLOSED)
                     .values_list("year", flat=True))
     if closed:
-        raise ValidationError(YEAR_LOCKED.format(year="、".join(str(y) for y in closed)), code="year_locked")
+        raise ValidationError(YEAR_LOCKED_MESSAGE.format(year="、".join(str(y) for y in closed)), code="year_locked")
 
 
 def _year_of(value) -> int | None:

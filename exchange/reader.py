@@ -42,7 +42,7 @@ FILE_TOO_BIG_MESSAGE = "文件「{name}」太大（{size} MB），导入的 Exce
 ZIP_BOMB_MESSAGE = ("文件「{name}」解压后超过 {limit} MB（或内含文件过多），可能已损坏或被恶意构造，"
                     "系统拒绝读取。请用 Excel 重新另存后再导入")
 
-NOT_A_WORKBOOK = "不是 Excel 工作簿的结构"
+NOT_A_WORKBOOK_MESSAGE = "不是 Excel 工作簿的结构"
 WORKBOOK_REFUSED = {"markup": "文件中夹带网页代码", "broken": "无法作为 Excel 表格打开"}
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -86,7 +86,7 @@ def check_upload(content: bytes, name: str) -> str:
     try:
         return content_check(content, name=name, accept=WORKBOOKS).extension
     except ValidationError as exc:
-        detail = WORKBOOK_REFUSED.get(exc.code, NOT_A_WORKBOOK)
+        detail = WORKBOOK_REFUSED.get(exc.code, NOT_A_WORKBOOK_MESSAGE)
         raise ExcelReadError(BROKEN_FILE_MESSAGE.format(name=name, detail=detail)) from exc
 
 

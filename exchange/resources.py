@@ -59,13 +59,13 @@ ARTICLE_REQUIRED = (UNIT, TITLE, OUTLET, DATE)
 
 DUPLICATE_ROW_MESSAGE = "与第{other}行是同一条刊发记录（同一稿件、媒体和发表日期），请删除重复的一行"
 GROUP_FIELD_MESSAGE = "与第{other}行属于同一篇稿件，但{column}不同（第{other}行为“{value}”）"
-NOT_APPROVED_SKIP = "审核状态为“{status}”：只导入已通过的记录，这一行未导入"
-IN_REVIEW_SKIP = "系统中这条记录为“{status}”，导入不改动审核中的记录"
-OWN_UNIT_SUBMITTED = "本单位（{unit}）的记录不能由本人审核，已作为待审核记录提交，由其他审核员审核"
-IN_REVIEW_MANUSCRIPT_SKIP = "这篇稿件有审核中的刊发记录，导入不改动稿件的作者、类型和专项"
-OWN_UNIT_SKIP = "本单位（{unit}）已通过的记录不能由本人通过导入修改，请由其他审核员处理"
-UNKNOWN_RESEARCH_TOPIC = "{unit}没有填报这个调研专题，请填写本单位已填报的专题名称（或留空）"
-RESEARCH_TOPIC_KIND = "只有调研文章可以关联调研专题，请把稿件类型填为“调研”或清空调研专题"
+NOT_APPROVED_SKIP_MESSAGE = "审核状态为“{status}”：只导入已通过的记录，这一行未导入"
+IN_REVIEW_SKIP_MESSAGE = "系统中这条记录为“{status}”，导入不改动审核中的记录"
+OWN_UNIT_SUBMITTED_MESSAGE = "本单位（{unit}）的记录不能由本人审核，已作为待审核记录提交，由其他审核员审核"
+IN_REVIEW_MANUSCRIPT_SKIP_MESSAGE = "这篇稿件有审核中的刊发记录，导入不改动稿件的作者、类型和专项"
+OWN_UNIT_SKIP_MESSAGE = "本单位（{unit}）已通过的记录不能由本人通过导入修改，请由其他审核员处理"
+UNKNOWN_RESEARCH_TOPIC_MESSAGE = "{unit}没有填报这个调研专题，请填写本单位已填报的专题名称（或留空）"
+RESEARCH_TOPIC_KIND_MESSAGE = "只有调研文章可以关联调研专题，请把稿件类型填为“调研”或清空调研专题"
 
 
 # What planning reads of existing records (not their timestamps: converting those costs more than the rest).
@@ -403,7 +403,8 @@ class ArticleResource(TableResource):
                 kind = wanted.get("kind") or (manuscript.kind if manuscript is not None else w.DEFAULT_KIND)
                 if wanted["research_topic_id"] is not None and kind != "research":
                     for planned in group:
-                        self.error(planned.number, RESEARCH_TOPIC, planned.values[RESEARCH_TOPIC], RESEARCH_TOPIC_KIND)
+                        self.error(planned.number, RESEARCH_TOPIC, planned.values[RESEARCH_TOPIC],
+                                   RESEARCH_TOPIC_KIND_MESSAGE)
                     continue
             if how == "ref":
                 wanted["ref"] = value
@@ -417,9 +418,9 @@ class ArticleResource(TableResource):
                 # The manuscript belongs to all its publications: the import changes it only where every one of
                 # them is approved, and never for the importing reviewer's own unit.
                 if any(p.status != Status.APPROVED for p in publications.of(manuscript.pk)):
-                    blocked = IN_REVIEW_MANUSCRIPT_SKIP
+                    blocked = IN_REVIEW_MANUSCRIPT_SKIP_MESSAGE
                 elif own_unit is not None and first[UNIT].pk == own_unit.pk:
-                    blocked = OWN_UNIT_SKIP.format(unit=own_unit.name)
+                    blocked = OWN_UNIT_SKIP_MESSAGE.format(unit=own_unit.name)
                 manuscript_changed = not blocked and _assign(manuscript, wanted)
                 if manuscript_changed:
                     self.changed_manuscripts.append(manuscript)
@@ -459,7 +460,7 @@ class ArticleResource(TableResource):
             else:
                 for planned in group:
                     self.error(planned.number, RESEARCH_TOPIC, planned.values[RESEARCH_TOPIC],
-                               UNKNOWN_RESEARCH_TOPIC.format(unit=first.values[UNIT].name))
+                               UNKNOWN_RESEARCH_TOPIC_MESSAGE.format(unit=first.values[UNIT].name))
         return found
 
     def _groups(self, articles) -> dict:
@@ -539,7 +540,7 @@ class ArticleResource(TableResource):
         if existing is None:
             status = v.get(STATUS)
             if status not in (None, Status.APPROVED):
-                planned.action, planned.note = SKIPPED, NOT_APPROVED_SKIP.format(status=Status(status).label)
+                planned.action, planned.note = SKIPPED, NOT_APPROVED_SKIP_MESSAGE.format(status=Status(status).label)
                 return
             fields_ = {"front_headline": False, "page": "", **wanted}
             user_id = getattr(user, "pk", None)
@@ -547,7 +548,7 @@ class ArticleResource(TableResource):
                 planned.new = self.new_publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
                                                    status=Status.SUBMITTED, submitted_at=now, created_by_id=user_id,
                                                    **fields_)
-                planned.note = OWN_UNIT_SUBMITTED.format(unit=unit.name)
+                planned.note = OWN_UNIT_SUBMITTED_MESSAGE.format(unit=unit.name)
                 self.own_unit_submitted += 1
             else:
                 planned.new = self.new_publication(manuscript=manuscript, outlet=v[OUTLET], published_on=v[DATE],
@@ -560,9 +561,9 @@ class ArticleResource(TableResource):
         if not _differs(existing, wanted) and not manuscript_changed:
             planned.action = UNCHANGED
         elif existing.status != Status.APPROVED:
-            planned.action, planned.note = SKIPPED, IN_REVIEW_SKIP.format(status=existing.get_status_display())
+            planned.action, planned.note = SKIPPED, IN_REVIEW_SKIP_MESSAGE.format(status=existing.get_status_display())
         elif own_unit is not None and unit.pk == own_unit.pk:
-            planned.action, planned.note = SKIPPED, OWN_UNIT_SKIP.format(unit=unit.name)
+            planned.action, planned.note = SKIPPED, OWN_UNIT_SKIP_MESSAGE.format(unit=unit.name)
         else:
             _assign(existing, wanted)
             existing.updated_at = now

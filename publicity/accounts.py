@@ -28,13 +28,13 @@ from core.audit import audit_record
 from publicity.models import Membership, Unit
 
 MUST_CHANGE_MESSAGE = "您的密码由管理员设置，请先修改为只有您自己知道的新密码，再继续使用系统。"
-HANDOVER_NO_NEW = "请选择新的信息宣传员的已有账号，或填写新账号的用户名。"
-HANDOVER_BOTH = "请只选择已有账号或只填写新账号，不要同时填写。"
-HANDOVER_SAME = "新旧信息宣传员不能是同一个账号。"
-HANDOVER_USERNAME_TAKEN = "用户名“{username}”已被占用，请换一个，或在“已有账号”中选择该账号。"
-HANDOVER_OTHER_UNIT = "账号“{user}”属于{unit}，不能同时作为{target}的信息宣传员。请先在用户管理中调整其单位。"
-HANDOVER_INACTIVE = "账号“{user}”已停用，不能接任。"
-HANDOVER_OLD_NOT_OFFICER = "“{user}”不是{unit}的信息宣传员。"
+HANDOVER_NO_NEW_MESSAGE = "请选择新的信息宣传员的已有账号，或填写新账号的用户名。"
+HANDOVER_BOTH_MESSAGE = "请只选择已有账号或只填写新账号，不要同时填写。"
+HANDOVER_SAME_MESSAGE = "新旧信息宣传员不能是同一个账号。"
+HANDOVER_USERNAME_TAKEN_MESSAGE = "用户名“{username}”已被占用，请换一个，或在“已有账号”中选择该账号。"
+HANDOVER_OTHER_UNIT_MESSAGE = "账号“{user}”属于{unit}，不能同时作为{target}的信息宣传员。请先在用户管理中调整其单位。"
+HANDOVER_INACTIVE_MESSAGE = "账号“{user}”已停用，不能接任。"
+HANDOVER_OLD_NOT_OFFICER_MESSAGE = "“{user}”不是{unit}的信息宣传员。"
 
 
 def _membership(user: User) -> Membership:
@@ -130,19 +130,19 @@ def unit_officer_handover(*, unit: Unit, old_officer: User | None, new_officer: 
     the unit's whole history, because everything is scoped by unit, never by person."""
     new_username = (new_username or "").strip()
     if new_officer is None and not new_username:
-        raise ValidationError(HANDOVER_NO_NEW)
+        raise ValidationError(HANDOVER_NO_NEW_MESSAGE)
     if new_officer is not None and new_username:
-        raise ValidationError(HANDOVER_BOTH)
+        raise ValidationError(HANDOVER_BOTH_MESSAGE)
     officer_group = Group.objects.get(name=roles.OFFICER)
     if old_officer is not None:
         old_membership = Membership.objects.filter(user=old_officer).first()
         if old_membership is None or old_membership.unit_id != unit.pk or not old_officer.groups.filter(
                 pk=officer_group.pk).exists():
-            raise ValidationError(HANDOVER_OLD_NOT_OFFICER.format(user=old_officer.username, unit=unit))
+            raise ValidationError(HANDOVER_OLD_NOT_OFFICER_MESSAGE.format(user=old_officer.username, unit=unit))
     created = False
     if new_officer is None:
         if User.objects.filter(username__iexact=new_username).exists():
-            raise ValidationError(HANDOVER_USERNAME_TAKEN.format(username=new_username))
+            raise ValidationError(HANDOVER_USERNAME_TAKEN_MESSAGE.format(username=new_username))
         new_officer = User(username=new_username, first_name=(new_name or "").strip(),
                            email=(new_email or "").strip())
         new_officer.set_unusable_password()  # the new officer chooses it through the reset link or e-mail
@@ -150,12 +150,12 @@ def unit_officer_handover(*, unit: Unit, old_officer: User | None, new_officer: 
         created = True
     else:
         if old_officer is not None and new_officer.pk == old_officer.pk:
-            raise ValidationError(HANDOVER_SAME)
+            raise ValidationError(HANDOVER_SAME_MESSAGE)
         if not new_officer.is_active:
-            raise ValidationError(HANDOVER_INACTIVE.format(user=new_officer.username))
+            raise ValidationError(HANDOVER_INACTIVE_MESSAGE.format(user=new_officer.username))
         other = Membership.objects.filter(user=new_officer).exclude(unit=None).exclude(unit=unit).first()
         if other is not None:
-            raise ValidationError(HANDOVER_OTHER_UNIT.format(user=new_officer.username, unit=other.unit,
+            raise ValidationError(HANDOVER_OTHER_UNIT_MESSAGE.format(user=new_officer.username, unit=other.unit,
                                                               target=unit))
     Membership.objects.update_or_create(user=new_officer, defaults={"unit": unit})
     new_officer.groups.add(officer_group)

@@ -32,11 +32,12 @@ from publicity.models import Membership, Unit
 
 logger = logging.getLogger(__name__)
 
-UNKNOWN_ROLE = "LDAP_ROLE_GROUPS 中的「{role}」不是本系统的角色；角色为：{roles}。"
-BAD_PAIR = "LDAP_ROLE_GROUPS 的「{pair}」应写成 角色=组，如 审核员=cn=reviewers,ou=groups,dc=ankang,dc=gov,dc=cn。"
-CREATED = "目录账号首次登录，新增用户：{user}"
-SYNCED = "按目录同步用户：{user}"
-UNKNOWN_UNIT = "（目录中的单位「{value}」在本系统中不存在，未分配单位）"
+UNKNOWN_ROLE_MESSAGE = "LDAP_ROLE_GROUPS 中的「{role}」不是本系统的角色；角色为：{roles}。"
+BAD_PAIR_MESSAGE = ("LDAP_ROLE_GROUPS 的「{pair}」应写成 角色=组，"
+                    "如 审核员=cn=reviewers,ou=groups,dc=ankang,dc=gov,dc=cn。")
+CREATED_MESSAGE = "目录账号首次登录，新增用户：{user}"
+SYNCED_MESSAGE = "按目录同步用户：{user}"
+UNKNOWN_UNIT_MESSAGE = "（目录中的单位「{value}」在本系统中不存在，未分配单位）"
 STAFF_ROLES = (roles.REVIEWER, roles.ADMINISTRATOR)  # they work in 管理后台
 
 
@@ -54,9 +55,9 @@ def role_group_dns(spec: str, group_base: str) -> dict[str, str]:
     for pair in filter(None, (p.strip() for p in (spec or "").split(";"))):
         role, sep, group = (s.strip() for s in pair.partition("="))
         if not sep or not group:
-            raise ValueError(BAD_PAIR.format(pair=pair))
+            raise ValueError(BAD_PAIR_MESSAGE.format(pair=pair))
         if role not in roles.ROLES:
-            raise ValueError(UNKNOWN_ROLE.format(role=role, roles="、".join(roles.ROLES)))
+            raise ValueError(UNKNOWN_ROLE_MESSAGE.format(role=role, roles="、".join(roles.ROLES)))
         mapping[role] = group if "=" in group else f"cn={group},{group_base}"
     return mapping
 
@@ -95,15 +96,15 @@ def directory_user_sync(*, user, role_names: set[str], unit_value: str, before: 
         membership.unit = unit
         membership.save(update_fields=["unit"])
         user.membership = membership
-    note = UNKNOWN_UNIT.format(value=unit_value) if unit_value and unit is None else ""
+    note = UNKNOWN_UNIT_MESSAGE.format(value=unit_value) if unit_value and unit is None else ""
     if note:
         logger.warning("Directory user %s: unit %r not found", user.username, unit_value)
     after = account_snapshot(user)
     if before is None:
-        audit_record(actor=None, action="user.add", target=user, summary=CREATED.format(user=user) + note,
+        audit_record(actor=None, action="user.add", target=user, summary=CREATED_MESSAGE.format(user=user) + note,
                      after=after)
     elif after != before:
-        audit_record(actor=None, action="user.change", target=user, summary=SYNCED.format(user=user) + note,
+        audit_record(actor=None, action="user.change", target=user, summary=SYNCED_MESSAGE.format(user=user) + note,
                      before=before, after=after)
 
 

@@ -20,7 +20,7 @@ OUTLET_REQUIRED_MESSAGE = "请填写刊发的媒体，例如：安康日报。"
 FUTURE_DATE_MESSAGE = "发表日期不能晚于今天，请检查年份和月份。"
 OLD_DATE_MESSAGE = "发表日期太早，请检查年份（应为2000年以后）。"
 
-REQUIRED = "请填写{label}。"
+REQUIRED_MESSAGE = "请填写{label}。"
 ACCEPT = ".jpg,.jpeg,.png,.pdf,.doc,.docx,.xls,.xlsx,.wps"  # a hint for the file dialog; content decides
 
 
@@ -79,7 +79,7 @@ class OutletField(forms.CharField):
 
 
 def _required(label: str) -> dict:
-    return {"required": REQUIRED.format(label=label)}
+    return {"required": REQUIRED_MESSAGE.format(label=label)}
 
 
 class PublicationForm(forms.Form):

@@ -7,19 +7,19 @@ officers in English. The other texts are given here too, so that all four read a
 
 from django.contrib.auth import password_validation as django_rules
 
-TOO_SHORT = "密码太短：至少需要 {n} 个字符。"
+TOO_SHORT_MESSAGE = "密码太短：至少需要 {n} 个字符。"
 TOO_SHORT_HELP = "至少 {n} 个字符。"
-TOO_SIMILAR = "密码与账号的{field}太相似，请换一个。"
+TOO_SIMILAR_MESSAGE = "密码与账号的{field}太相似，请换一个。"
 TOO_SIMILAR_HELP = "不能与用户名、姓名或邮箱太相似。"
-TOO_COMMON = "这个密码太常见，容易被猜中，请换一个。"
+TOO_COMMON_MESSAGE = "这个密码太常见，容易被猜中，请换一个。"
 TOO_COMMON_HELP = "不能是常见的密码（如 password123、12345678）。"
-ALL_DIGITS = "密码不能全是数字，请加入字母或符号。"
+ALL_DIGITS_MESSAGE = "密码不能全是数字，请加入字母或符号。"
 ALL_DIGITS_HELP = "不能全是数字。"
 
 
 class MinimumLengthValidator(django_rules.MinimumLengthValidator):
     def get_error_message(self):
-        return TOO_SHORT.format(n=self.min_length)
+        return TOO_SHORT_MESSAGE.format(n=self.min_length)
 
     def get_help_text(self):
         return TOO_SHORT_HELP.format(n=self.min_length)
@@ -27,7 +27,7 @@ class MinimumLengthValidator(django_rules.MinimumLengthValidator):
 
 class UserAttributeSimilarityValidator(django_rules.UserAttributeSimilarityValidator):
     def get_error_message(self):
-        return TOO_SIMILAR.replace("{field}", "%(verbose_name)s")
+        return TOO_SIMILAR_MESSAGE.replace("{field}", "%(verbose_name)s")
 
     def get_help_text(self):
         return TOO_SIMILAR_HELP
@@ -35,7 +35,7 @@ class UserAttributeSimilarityValidator(django_rules.UserAttributeSimilarityValid
 
 class CommonPasswordValidator(django_rules.CommonPasswordValidator):
     def get_error_message(self):
-        return TOO_COMMON
+        return TOO_COMMON_MESSAGE
 
     def get_help_text(self):
         return TOO_COMMON_HELP
@@ -43,7 +43,7 @@ class CommonPasswordValidator(django_rules.CommonPasswordValidator):
 
 class NumericPasswordValidator(django_rules.NumericPasswordValidator):
     def get_error_message(self):
-        return ALL_DIGITS
+        return ALL_DIGITS_MESSAGE
 
     def get_help_text(self):
         return ALL_DIGITS_HELP

@@ -29,7 +29,7 @@ MIN_INDEXED = 3  # a trigram index answers words of three or more characters
 FEW_MATCHES = 2000
 MAX_TERMS = 5
 MAX_TERM_LENGTH = 100
-SHORT_ONLY_NOTE = ("检索词少于3个字，只在{scope}中逐条查找；输入3个字以上（如完整的人名、媒体名或标题片段）"
+SHORT_ONLY_MESSAGE = ("检索词少于3个字，只在{scope}中逐条查找；输入3个字以上（如完整的人名、媒体名或标题片段）"
                    "可检索全部年度。")
 _SPACES = re.compile(r"\s+")
 
@@ -138,7 +138,7 @@ def publication_search(*, user, query: str, year: int | None = None,
         scanned_terms = short_terms
         if year is None:
             year = default_year or datetime.date.today().year
-            note = SHORT_ONLY_NOTE.format(scope=f"{year}年度的记录")
+            note = SHORT_ONLY_MESSAGE.format(scope=f"{year}年度的记录")
     for term in scanned_terms:
         results = results.filter(scanned_match(term))
     if year is not None:

@@ -32,19 +32,19 @@ QUEUE_PER_PAGE = 50
 OUTLET_SEARCH_LIMIT = 20
 DUPLICATES_SHOWN = 3  # per queue row; the record's page lists them all
 
-SAVED_DRAFT = "已保存为草稿。确认无误后请点击“提交审核”。"
-SUBMITTED = "已提交审核，审核结果会通知您。"
-UPDATED = "修改已保存。记录仍为“已退回”，改好后请点击“重新提交”。"
-FIX_ERRORS = "表单有{count}处需要修改，请看标红的提示。已填写的内容都保留着；附件需要重新选择。"
-DUPLICATE_HELD = "发现可能重复的记录，已保存为草稿、尚未提交。请在下方核对，确认不是重复后再提交。"
-JOINED_MANUSCRIPT = ("本单位已有同名稿件「{title}」，这条记录已登记为该稿件的又一次刊发（一稿多投）："
+SAVED_DRAFT_MESSAGE = "已保存为草稿。确认无误后请点击“提交审核”。"
+SUBMITTED_MESSAGE = "已提交审核，审核结果会通知您。"
+UPDATED_MESSAGE = "修改已保存。记录仍为“已退回”，改好后请点击“重新提交”。"
+FIX_ERRORS_MESSAGE = "表单有{count}处需要修改，请看标红的提示。已填写的内容都保留着；附件需要重新选择。"
+DUPLICATE_HELD_MESSAGE = "发现可能重复的记录，已保存为草稿、尚未提交。请在下方核对，确认不是重复后再提交。"
+JOINED_MANUSCRIPT_MESSAGE = ("本单位已有同名稿件「{title}」，这条记录已登记为该稿件的又一次刊发（一稿多投）："
                      "同一篇稿件只计奖一次，以刊发的最高等次为准。")
-APPROVED = "已审核通过：{title}"
-REJECTED = "已退回：{title}"
-BULK_DONE = "批量审核通过 {n} 条。"
-BULK_SKIPPED = "{n} 条未通过批量审核："
-NOTHING_SELECTED = "请先勾选要审核通过的记录。"
-PROOF_DELETED = "已删除凭证「{name}」。"
+APPROVED_MESSAGE = "已审核通过：{title}"
+REJECTED_MESSAGE = "已退回：{title}"
+BULK_DONE_MESSAGE = "批量审核通过 {n} 条。"
+BULK_SKIPPED_MESSAGE = "{n} 条未通过批量审核："
+NOTHING_SELECTED_MESSAGE = "请先勾选要审核通过的记录。"
+PROOF_DELETED_MESSAGE = "已删除凭证「{name}」。"
 
 RECORD_RELATED = ("manuscript__unit", "outlet", "reviewer")
 
@@ -88,7 +88,7 @@ def _outlet_names():
 
 def _render_entry(request, template, form, **context):
     if form.is_bound and form.errors:
-        messages.error(request, FIX_ERRORS.format(count=len(form.errors)))
+        messages.error(request, FIX_ERRORS_MESSAGE.format(count=len(form.errors)))
     return render(request, template, {"form": form, "outlet_names": _outlet_names(), **context})
 
 
@@ -105,7 +105,7 @@ def record_create(request):
             form.add_error(None, str(exc))
         else:
             if publication.joined_existing_manuscript:
-                messages.info(request, JOINED_MANUSCRIPT.format(title=publication.manuscript.title))
+                messages.info(request, JOINED_MANUSCRIPT_MESSAGE.format(title=publication.manuscript.title))
             return _after_save(request, publication, created=True)
     return _render_entry(request, "publicity/record_form.html", form, creating=True)
 
@@ -161,7 +161,7 @@ def record_edit(request, pk: int):
 
 def _after_save(request, publication, *, created: bool):
     if "submit" not in request.POST:
-        messages.success(request, SAVED_DRAFT if publication.status == Status.DRAFT else UPDATED)
+        messages.success(request, SAVED_DRAFT_MESSAGE if publication.status == Status.DRAFT else UPDATED_MESSAGE)
         return redirect("portal:record_detail", pk=publication.pk)
     return _submit(request, publication, confirmed=False)
 
@@ -170,11 +170,11 @@ def _submit(request, publication, *, confirmed: bool):
     try:
         services.publication_send(publication=publication, officer=request.user, duplicates_confirmed=confirmed)
     except services.PossibleDuplicate:
-        messages.warning(request, DUPLICATE_HELD)
+        messages.warning(request, DUPLICATE_HELD_MESSAGE)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, SUBMITTED)
+        messages.success(request, SUBMITTED_MESSAGE)
     return redirect("portal:record_detail", pk=publication.pk)
 
 
@@ -253,7 +253,7 @@ def proof_delete(request, pk: int):
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, PROOF_DELETED.format(name=proof.original_name))
+        messages.success(request, PROOF_DELETED_MESSAGE.format(name=proof.original_name))
     return redirect("portal:record_edit", pk=proof.publication_id)
 
 
@@ -328,7 +328,7 @@ def review_approve(request, pk: int):
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, APPROVED.format(title=publication.manuscript.title))
+        messages.success(request, APPROVED_MESSAGE.format(title=publication.manuscript.title))
     return redirect(_next_url(request, reverse("portal:review_queue")))
 
 
@@ -343,7 +343,7 @@ def review_reject(request, pk: int):
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, REJECTED.format(title=publication.manuscript.title))
+            messages.success(request, REJECTED_MESSAGE.format(title=publication.manuscript.title))
         return redirect(_next_url(request, reverse("portal:review_queue")))
     return render(request, "publicity/review_reject.html", {"publication": publication, "form": form,
                                                             "next": _next_url(request, "")})
@@ -354,16 +354,16 @@ def review_reject(request, pk: int):
 def review_bulk_approve(request):
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not ids:
-        messages.error(request, NOTHING_SELECTED)
+        messages.error(request, NOTHING_SELECTED_MESSAGE)
         return redirect(_next_url(request, reverse("portal:review_queue")))
     publications = (Publication.objects.visible_to(request.user).filter(pk__in=ids)
                     .select_related(*RECORD_RELATED).order_by("submitted_at", "id"))
     result = services.publication_bulk_approve(publications=publications, reviewer=request.user)
     if result.approved:
-        messages.success(request, BULK_DONE.format(n=len(result.approved)))
+        messages.success(request, BULK_DONE_MESSAGE.format(n=len(result.approved)))
     if result.skipped:
         details = "；".join(f"「{p.manuscript.title}」{reason}" for p, reason in result.skipped)
-        messages.warning(request, BULK_SKIPPED.format(n=len(result.skipped)) + details)
+        messages.warning(request, BULK_SKIPPED_MESSAGE.format(n=len(result.skipped)) + details)
     return redirect(_next_url(request, reverse("portal:review_queue")))
 
 

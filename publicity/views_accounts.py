@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 
 from publicity import accounts
 
-PASSWORD_CHANGED = "密码已修改，下次登录请使用新密码。"
+PASSWORD_CHANGED_MESSAGE = "密码已修改，下次登录请使用新密码。"
 
 
 class ResetForm(PasswordResetForm):
@@ -31,7 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         accounts.account_password_changed(user=form.user, how="change")
-        messages.success(self.request, PASSWORD_CHANGED)
+        messages.success(self.request, PASSWORD_CHANGED_MESSAGE)
         return response
 
 

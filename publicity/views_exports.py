@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from publicity.background_exports import export_file_response, exports_of
 from publicity.models import ExportFile
 
-MISSING_FILE = "导出文件已不存在（保存7天），请重新导出。"
+MISSING_FILE_MESSAGE = "导出文件已不存在（保存7天），请重新导出。"
 
 
 @login_required
@@ -22,7 +22,7 @@ def export_detail(request, pk: int):
         try:
             return export_file_response(export)
         except FileNotFoundError:
-            return render(request, "publicity/export_detail.html", {"export": export, "missing": MISSING_FILE},
+            return render(request, "publicity/export_detail.html", {"export": export, "missing": MISSING_FILE_MESSAGE},
                           status=404)
     waiting = export.state in (ExportFile.State.QUEUED, ExportFile.State.RUNNING)
     return render(request, "publicity/export_detail.html", {"export": export, "waiting": waiting})

@@ -22,16 +22,16 @@ from reporting.models import WebsiteContribution
 # D9: what the bureau website is called in the outlet table.
 BUREAU_WEBSITE = "局网站"
 
-ERR_SCAN_REQUIRED = "请上传签批件扫描件（一般信息由科室负责人签字，重大事项由分管领导签字）。"
-ERR_URL_REQUIRED = "本单位有网站：请先在本单位网站发布，并填写首发链接。"
-ERR_NOT_REVIEWER = "只有审核员可以采编网站投稿。"
-ERR_ALREADY_HANDLED = "这篇投稿已处理（{state}），不能再次处理。"
-ERR_REASON_REQUIRED = "请填写退回原因，让投稿单位知道如何修改。"
-ERR_OWN_UNIT_REVIEW = "不能采编本单位的投稿，请由其他审核员处理。"
-ERR_NO_BUREAU_WEBSITE = "媒体表中没有“局网站”，请先在管理后台添加。"
-ERR_TITLE_REQUIRED = "请填写标题。"
-ERR_BODY_REQUIRED = "请填写正文。"
-ERR_SIGNER_REQUIRED = "请填写签批人姓名。"
+SCAN_REQUIRED_MESSAGE = "请上传签批件扫描件（一般信息由科室负责人签字，重大事项由分管领导签字）。"
+URL_REQUIRED_MESSAGE = "本单位有网站：请先在本单位网站发布，并填写首发链接。"
+NOT_REVIEWER_MESSAGE = "只有审核员可以采编网站投稿。"
+ALREADY_HANDLED_MESSAGE = "这篇投稿已处理（{state}），不能再次处理。"
+REASON_REQUIRED_MESSAGE = "请填写退回原因，让投稿单位知道如何修改。"
+OWN_UNIT_REVIEW_MESSAGE = "不能采编本单位的投稿，请由其他审核员处理。"
+NO_BUREAU_WEBSITE_MESSAGE = "媒体表中没有“局网站”，请先在管理后台添加。"
+TITLE_REQUIRED_MESSAGE = "请填写标题。"
+BODY_REQUIRED_MESSAGE = "请填写正文。"
+SIGNER_REQUIRED_MESSAGE = "请填写签批人姓名。"
 
 
 def upload_content_type(upload) -> str:
@@ -52,15 +52,15 @@ def contribution_submit(*, officer, unit, title: str, body: str, scan, authors: 
     officer_unit(officer, unit)
     errors = {}
     if not title.strip():
-        errors["title"] = ERR_TITLE_REQUIRED
+        errors["title"] = TITLE_REQUIRED_MESSAGE
     if not body.strip():
-        errors["body"] = ERR_BODY_REQUIRED
+        errors["body"] = BODY_REQUIRED_MESSAGE
     if not signed_by.strip():
-        errors["signed_by"] = ERR_SIGNER_REQUIRED
+        errors["signed_by"] = SIGNER_REQUIRED_MESSAGE
     if unit.has_website and not first_published_url.strip():
-        errors["first_published_url"] = ERR_URL_REQUIRED
+        errors["first_published_url"] = URL_REQUIRED_MESSAGE
     if scan is None:
-        errors["approval_scan"] = ERR_SCAN_REQUIRED
+        errors["approval_scan"] = SCAN_REQUIRED_MESSAGE
     else:
         try:
             content_type = upload_content_type(scan)
@@ -83,19 +83,19 @@ def contribution_submit(*, officer, unit, title: str, body: str, scan, authors: 
 
 def _check_reviewer(contribution: WebsiteContribution, reviewer) -> None:
     if not is_reviewer(reviewer):
-        raise PermissionDenied(ERR_NOT_REVIEWER)
+        raise PermissionDenied(NOT_REVIEWER_MESSAGE)
     # Like every review: nobody handles a record of their own unit.
     if unit_of(reviewer) == contribution.unit:
-        raise PermissionDenied(ERR_OWN_UNIT_REVIEW)
+        raise PermissionDenied(OWN_UNIT_REVIEW_MESSAGE)
     if contribution.status != WebsiteContribution.State.SUBMITTED:
-        raise ValidationError(ERR_ALREADY_HANDLED.format(state=contribution.get_status_display()))
+        raise ValidationError(ALREADY_HANDLED_MESSAGE.format(state=contribution.get_status_display()))
 
 
 @transaction.atomic
 def contribution_return(*, contribution: WebsiteContribution, reviewer, reason: str) -> WebsiteContribution:
     contribution = WebsiteContribution.objects.select_for_update().get(pk=contribution.pk)
     _check_reviewer(contribution, reviewer)
-    reason = required_reason(reason, message=ERR_REASON_REQUIRED, field="reason")
+    reason = required_reason(reason, message=REASON_REQUIRED_MESSAGE, field="reason")
     before = _snapshot(contribution)
     contribution.status = WebsiteContribution.State.RETURNED
     contribution.return_reason = reason
@@ -116,9 +116,9 @@ def contribution_publish(*, contribution: WebsiteContribution, reviewer, title: 
     _check_reviewer(contribution, reviewer)
     errors = {}
     if not title.strip():
-        errors["title"] = ERR_TITLE_REQUIRED
+        errors["title"] = TITLE_REQUIRED_MESSAGE
     if not body.strip():
-        errors["body"] = ERR_BODY_REQUIRED
+        errors["body"] = BODY_REQUIRED_MESSAGE
     if errors:
         raise ValidationError(errors)
     try:
@@ -127,7 +127,7 @@ def contribution_publish(*, contribution: WebsiteContribution, reviewer, title: 
         raise ValidationError({"published_on": exc.messages}) from exc
     outlet = Outlet.objects.filter(name=BUREAU_WEBSITE).first()
     if outlet is None:
-        raise ValidationError(ERR_NO_BUREAU_WEBSITE)
+        raise ValidationError(NO_BUREAU_WEBSITE_MESSAGE)
     before = _snapshot(contribution)
     now = timezone.now()
     manuscript = Manuscript.objects.create(unit=contribution.unit, title=title.strip(),

@@ -37,25 +37,25 @@ from reporting.models import (
     YearSettings,
 )
 
-ERR_NOT_REVIEWER = "只有审核员可以举办培训班和登记出勤。"
-ERR_LEADER_REQUIRED = "请至少填写领导小组组长的姓名。"
-ERR_LEADER_NAME = "第{row}行：请填写姓名，或清空这一行。"
-ERR_DOCUMENT_REQUIRED = "请上传年度宣传报道工作计划文件（Word、WPS、PDF 或扫描件）。"
-ERR_SUMMARY_REQUIRED = "请填写计划摘要（主要任务和措施，几句话即可）。"
-ERR_STAFF_REQUIRED = "请填写落实的宣传报道工作人员。"
-ERR_STAFF_COUNT = "工作人员人数应为1—999的整数。"
-ERR_BUDGET = "经费应为不小于0的金额（元），如 20000。"
-ERR_PLAN_TAKEN = "本单位{year}年的工作计划刚刚已由他人报送，请刷新页面后修改。"
-ERR_NAME_REQUIRED = "请填写姓名。"
-ERR_POST_REQUIRED = "请填写职务。"
-ERR_WEBSITE_STATE = "请选择网站建设情况：未建、建设中或已建成。"
-ERR_WEBSITE_URL = "网站已建成的，请填写网站地址（以 http:// 或 https:// 开头）。"
-ERR_WEBSITE_DATE = "网站已建成的，请填写开通日期。"
-ERR_WEBSITE_FUTURE = "开通日期不能晚于今天。"
-ERR_COURSE_TITLE = "请填写培训主题。"
-ERR_COURSE_PLACE = "请填写培训地点。"
-ERR_ATTENDANCE_STATE = "出勤情况应为 出席、缺席、请假 或 待登记。"
-ERR_ATTENDANCE_ROW = "这一行不属于本培训班，请刷新页面后重新登记。"
+NOT_REVIEWER_MESSAGE = "只有审核员可以举办培训班和登记出勤。"
+LEADER_REQUIRED_MESSAGE = "请至少填写领导小组组长的姓名。"
+LEADER_NAME_MESSAGE = "第{row}行：请填写姓名，或清空这一行。"
+DOCUMENT_REQUIRED_MESSAGE = "请上传年度宣传报道工作计划文件（Word、WPS、PDF 或扫描件）。"
+SUMMARY_REQUIRED_MESSAGE = "请填写计划摘要（主要任务和措施，几句话即可）。"
+STAFF_REQUIRED_MESSAGE = "请填写落实的宣传报道工作人员。"
+STAFF_COUNT_MESSAGE = "工作人员人数应为1—999的整数。"
+BUDGET_MESSAGE = "经费应为不小于0的金额（元），如 20000。"
+PLAN_TAKEN_MESSAGE = "本单位{year}年的工作计划刚刚已由他人报送，请刷新页面后修改。"
+NAME_REQUIRED_MESSAGE = "请填写姓名。"
+POST_REQUIRED_MESSAGE = "请填写职务。"
+WEBSITE_STATE_MESSAGE = "请选择网站建设情况：未建、建设中或已建成。"
+WEBSITE_URL_MESSAGE = "网站已建成的，请填写网站地址（以 http:// 或 https:// 开头）。"
+WEBSITE_DATE_MESSAGE = "网站已建成的，请填写开通日期。"
+WEBSITE_FUTURE_MESSAGE = "开通日期不能晚于今天。"
+COURSE_TITLE_MESSAGE = "请填写培训主题。"
+COURSE_PLACE_MESSAGE = "请填写培训地点。"
+ATTENDANCE_STATE_MESSAGE = "出勤情况应为 出席、缺席、请假 或 待登记。"
+ATTENDANCE_ROW_MESSAGE = "这一行不属于本培训班，请刷新页面后重新登记。"
 
 
 def _check_officer(officer, unit: Unit) -> None:
@@ -65,7 +65,7 @@ def _check_officer(officer, unit: Unit) -> None:
 
 def _check_reviewer(reviewer) -> None:
     if not roles.is_reviewer(reviewer):
-        raise PermissionDenied(ERR_NOT_REVIEWER)
+        raise PermissionDenied(NOT_REVIEWER_MESSAGE)
 
 
 # --- the year's settings ------------------------------------------------------------------------------------
@@ -103,13 +103,13 @@ def _clean_leaders(leaders) -> list[dict]:
         if not name and not post:
             continue  # an empty row of the form
         if not name:
-            errors.append(ERR_LEADER_NAME.format(row=row))
+            errors.append(LEADER_NAME_MESSAGE.format(row=row))
             continue
         if role not in LeadingGroupRole.values:
             role = LeadingGroupRole.MEMBER
         cleaned.append({"role": role, "name": name, "post": post})
     if not errors and not any(leader["role"] == LeadingGroupRole.LEADER for leader in cleaned):
-        errors.append(ERR_LEADER_REQUIRED)
+        errors.append(LEADER_REQUIRED_MESSAGE)
     if errors:
         raise ValidationError({"leaders": errors})
     return cleaned
@@ -135,13 +135,13 @@ def plan_file(*, unit: Unit, year: int, officer, today: datetime.date, summary: 
         errors.update(exc.message_dict)
     summary, staff = (summary or "").strip(), (staff or "").strip()
     if not summary:
-        errors["summary"] = ERR_SUMMARY_REQUIRED
+        errors["summary"] = SUMMARY_REQUIRED_MESSAGE
     if not staff:
-        errors["staff"] = ERR_STAFF_REQUIRED
+        errors["staff"] = STAFF_REQUIRED_MESSAGE
     if staff_count is None or not 1 <= staff_count <= 999:
-        errors["staff_count"] = ERR_STAFF_COUNT
+        errors["staff_count"] = STAFF_COUNT_MESSAGE
     if budget is None or budget < 0:
-        errors["budget"] = ERR_BUDGET
+        errors["budget"] = BUDGET_MESSAGE
     plan = UnitPlan.objects.select_for_update().filter(unit=unit, year=year).first()
     checked = None
     if document is not None:
@@ -150,7 +150,7 @@ def plan_file(*, unit: Unit, year: int, officer, today: datetime.date, summary: 
         except ValidationError as exc:
             errors["document"] = exc.messages
     elif plan is None:
-        errors["document"] = ERR_DOCUMENT_REQUIRED
+        errors["document"] = DOCUMENT_REQUIRED_MESSAGE
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -173,7 +173,7 @@ def plan_file(*, unit: Unit, year: int, officer, today: datetime.date, summary: 
         with transaction.atomic():
             plan.save()
     except IntegrityError as exc:  # another tab filed the year's plan a moment ago
-        raise ValidationError(ERR_PLAN_TAKEN.format(year=year)) from exc
+        raise ValidationError(PLAN_TAKEN_MESSAGE.format(year=year)) from exc
     plan.leaders.all().delete()
     UnitLeader.objects.bulk_create([UnitLeader(plan=plan, sort_order=n, **leader) for n, leader in enumerate(leaders)])
     after = _plan_snapshot(plan, leaders)
@@ -195,9 +195,9 @@ def responsible_set(*, unit: Unit, year: int, officer, name: str, post: str) -> 
     name, post = (name or "").strip(), (post or "").strip()
     errors = {}
     if not name:
-        errors["name"] = ERR_NAME_REQUIRED
+        errors["name"] = NAME_REQUIRED_MESSAGE
     if not post:
-        errors["post"] = ERR_POST_REQUIRED
+        errors["post"] = POST_REQUIRED_MESSAGE
     if errors:
         raise ValidationError(errors)
     person = ResponsiblePerson.objects.select_for_update().filter(unit=unit, year=year).first()
@@ -233,14 +233,14 @@ def website_status_report(*, unit: Unit, officer, today: datetime.date, state: s
     url, note = (url or "").strip(), (note or "").strip()
     errors = {}
     if state not in WebsiteStatus.State.values:
-        errors["state"] = ERR_WEBSITE_STATE
+        errors["state"] = WEBSITE_STATE_MESSAGE
     elif state == WebsiteStatus.State.ONLINE:
         if not url:
-            errors["url"] = ERR_WEBSITE_URL
+            errors["url"] = WEBSITE_URL_MESSAGE
         if online_on is None:
-            errors["online_on"] = ERR_WEBSITE_DATE
+            errors["online_on"] = WEBSITE_DATE_MESSAGE
         elif online_on > today:
-            errors["online_on"] = ERR_WEBSITE_FUTURE
+            errors["online_on"] = WEBSITE_FUTURE_MESSAGE
     if errors:
         raise ValidationError(errors)
     online = state == WebsiteStatus.State.ONLINE
@@ -276,9 +276,9 @@ def _clean_course(*, title: str, place: str) -> tuple[str, str]:
     title, place = (title or "").strip(), (place or "").strip()
     errors = {}
     if not title:
-        errors["title"] = ERR_COURSE_TITLE
+        errors["title"] = COURSE_TITLE_MESSAGE
     if not place:
-        errors["place"] = ERR_COURSE_PLACE
+        errors["place"] = COURSE_PLACE_MESSAGE
     if errors:
         raise ValidationError(errors)
     return title, place
@@ -341,9 +341,9 @@ def training_attendance_record(*, course: TrainingCourse, reviewer, marks: dict[
     errors = []
     for pk, (state, _note) in marks.items():
         if pk not in rows:
-            errors.append(ERR_ATTENDANCE_ROW)
+            errors.append(ATTENDANCE_ROW_MESSAGE)
         elif state not in TrainingAttendance.State.values:
-            errors.append(ERR_ATTENDANCE_STATE)
+            errors.append(ATTENDANCE_STATE_MESSAGE)
     if errors:
         raise ValidationError(sorted(set(errors)))
     now = timezone.now()

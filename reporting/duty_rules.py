@@ -31,7 +31,7 @@ TOPICS, RESEARCH, PLAN, RESPONSIBLE, WEBSITE = "topics", "research", "plan", "re
 
 WEBSITE_NONE, WEBSITE_BUILDING, WEBSITE_ONLINE = "none", "building", "online"
 WEBSITE_LABELS = {WEBSITE_NONE: "未建", WEBSITE_BUILDING: "建设中", WEBSITE_ONLINE: "已建成"}
-NOT_REQUIRED = "不要求"
+NOT_REQUIRED_MESSAGE = "不要求"
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def topics_label(facts: UnitFacts) -> str:
 
 def website_label(facts: UnitFacts) -> str:
     if not website_required(facts.unit_kind) and facts.website_state != WEBSITE_ONLINE:
-        return NOT_REQUIRED
+        return NOT_REQUIRED_MESSAGE
     return WEBSITE_LABELS.get(facts.website_state, facts.website_state)
 
 

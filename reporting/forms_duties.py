@@ -10,12 +10,12 @@ from django import forms
 from publicity.forms import ACCEPT
 from reporting.models import LeadingGroupRole, TrainingAttendance, WebsiteStatus
 
-DATE_INVALID = "日期格式不对，请写成 2011-03-31。"
+DATE_INVALID_MESSAGE = "日期格式不对，请写成 2011-03-31。"
 
 
 def _date_field(label: str, **kwargs) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           error_messages={"required": f"请填写{label}。", "invalid": DATE_INVALID}, **kwargs)
+                           error_messages={"required": f"请填写{label}。", "invalid": DATE_INVALID_MESSAGE}, **kwargs)
 
 
 class ResearchTopicForm(forms.Form):

@@ -24,11 +24,11 @@ from reporting.models import OfficerRoster, PeriodReport, ReminderLog
 # are reported too (the report is what the unit says it published; review decides what counts).
 REPORTED_STATUSES = (Status.SUBMITTED, Status.APPROVED)
 
-ERR_WRONG_PERIOD = "{unit}应报送{kind}，不能报送这一期。"
-ERR_NOT_OPEN = "{period}的报送从{opens}起开放。"
-ERR_ALREADY_REPORTED = "{period}已于{at}报送，不能重复报送。"
-ERR_NAME_REQUIRED = "请填写信息宣传员姓名。"
-ERR_PHONE_REQUIRED = "请填写联系电话。"
+WRONG_PERIOD_MESSAGE = "{unit}应报送{kind}，不能报送这一期。"
+NOT_OPEN_MESSAGE = "{period}的报送从{opens}起开放。"
+ALREADY_REPORTED_MESSAGE = "{period}已于{at}报送，不能重复报送。"
+NAME_REQUIRED_MESSAGE = "请填写信息宣传员姓名。"
+PHONE_REQUIRED_MESSAGE = "请填写联系电话。"
 
 
 def period_publications(*, unit: Unit, period: deadlines.Period):
@@ -45,13 +45,13 @@ def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datet
     officer_unit(officer, unit)
     expected = deadlines.period_kind_for(unit.kind)
     if period.kind != expected:
-        raise ValidationError(ERR_WRONG_PERIOD.format(unit=unit.name, kind=deadlines.PERIOD_KIND_LABELS[expected]))
+        raise ValidationError(WRONG_PERIOD_MESSAGE.format(unit=unit.name, kind=deadlines.PERIOD_KIND_LABELS[expected]))
     if today < period.opens:
-        raise ValidationError(ERR_NOT_OPEN.format(period=period.label, opens=deadlines.date_label(period.opens)))
+        raise ValidationError(NOT_OPEN_MESSAGE.format(period=period.label, opens=deadlines.date_label(period.opens)))
     existing = PeriodReport.objects.filter(unit=unit, period_kind=period.kind, period_start=period.start).first()
     if existing:
         at = deadlines.date_label(timezone.localdate(existing.submitted_at))
-        raise ValidationError(ERR_ALREADY_REPORTED.format(period=period.label, at=at))
+        raise ValidationError(ALREADY_REPORTED_MESSAGE.format(period=period.label, at=at))
     attachment_type = upload_content_type(attachment) if attachment is not None else ""
     publications = list(period_publications(unit=unit, period=period))
     report = PeriodReport(
@@ -67,7 +67,7 @@ def report_submit(*, unit: Unit, period: deadlines.Period, officer, today: datet
         with transaction.atomic():
             report.save()
     except IntegrityError as exc:  # a second tab filed the same period a moment ago
-        raise ValidationError(ERR_ALREADY_REPORTED.format(period=period.label, at="刚才")) from exc
+        raise ValidationError(ALREADY_REPORTED_MESSAGE.format(period=period.label, at="刚才")) from exc
     report.publications.set(publications)
     audit_record(actor=officer, action="report.submit", target=report, unit=unit,
                  summary=f"报送{period.label}{deadlines.PERIOD_KIND_LABELS[period.kind]}"
@@ -85,9 +85,9 @@ def roster_submit(*, unit: Unit, year: int, officer_name: str, phone: str, offic
     officer_unit(officer, unit)
     errors = {}
     if not officer_name.strip():
-        errors["officer_name"] = ERR_NAME_REQUIRED
+        errors["officer_name"] = NAME_REQUIRED_MESSAGE
     if not phone.strip():
-        errors["phone"] = ERR_PHONE_REQUIRED
+        errors["phone"] = PHONE_REQUIRED_MESSAGE
     if errors:
         raise ValidationError(errors)
     roster = OfficerRoster.objects.select_for_update().filter(unit=unit, year=year).first()

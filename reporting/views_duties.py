@@ -43,14 +43,14 @@ from scoring.services import default_year
 SEE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 BUREAU = (roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
-NO_UNIT = "您的账号尚未分配单位，请联系管理员。"
-SAVED = "{what}已保存。"
+NO_UNIT_MESSAGE = "您的账号尚未分配单位，请联系管理员。"
+SAVED_MESSAGE = "{what}已保存。"
 
 
 def _own_unit(request) -> Unit:
     unit = roles.unit_of(request.user)
     if unit is None:
-        raise Http404(NO_UNIT)
+        raise Http404(NO_UNIT_MESSAGE)
     return unit
 
 
@@ -135,7 +135,7 @@ def topic_edit(request, pk):
         _topic, ok = _service(form, lambda: research_topic_update(topic=topic, officer=request.user,
                                                                    **form.cleaned_data))
         if ok:
-            messages.success(request, SAVED.format(what=f"调研专题「{topic.title}」"))
+            messages.success(request, SAVED_MESSAGE.format(what=f"调研专题「{topic.title}」"))
             return redirect(_back(topic.unit, topic.year))
     return render(request, "reporting/duties/topic_form.html",
                   {"form": form, "unit": topic.unit, "year": topic.year, "topic": topic})
@@ -202,7 +202,7 @@ def responsible_edit(request):
         _person, ok = _service(form, lambda: duties.responsible_set(unit=unit, year=year, officer=request.user,
                                                                      **form.cleaned_data))
         if ok:
-            messages.success(request, SAVED.format(what=f"{year}年第一责任人"))
+            messages.success(request, SAVED_MESSAGE.format(what=f"{year}年第一责任人"))
             return redirect(_back(unit, year))
     return render(request, "reporting/duties/responsible_form.html",
                   {"form": form, "unit": unit, "year": year, "current": current})
@@ -276,7 +276,7 @@ def training_edit(request, pk):
         _course, ok = _service(form, lambda: duties.training_course_update(course=course, reviewer=request.user,
                                                                             **form.cleaned_data))
         if ok:
-            messages.success(request, SAVED.format(what="培训班信息"))
+            messages.success(request, SAVED_MESSAGE.format(what="培训班信息"))
             return redirect("reporting:training", pk=course.pk)
     return render(request, "reporting/training/form.html", {"form": form, "course": course})
 

@@ -16,9 +16,9 @@ from rewards.models import (
     RewardSnapshot,
 )
 
-ERR_OUTLET_IN_TWO_TIERS = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
+OUTLET_IN_TWO_TIERS_MESSAGE = ("媒体“{outlet}”同时列在“{first}”和“{second}”两个档次中，"
                            "每个媒体在一份奖励标准中只能属于一个档次。")
-ERR_HEADLINE_TWICE = "媒体“{outlet}”的头版头条奖励重复，每个媒体只能设一条。"
+HEADLINE_TWICE_MESSAGE = "媒体“{outlet}”的头版头条奖励重复，每个媒体只能设一条。"
 
 
 class RateTierInlineFormSet(YearLockedInlineFormSet):
@@ -33,7 +33,7 @@ class RateTierInlineFormSet(YearLockedInlineFormSet):
                 continue
             for outlet in data.get("outlets") or []:
                 if outlet.pk in seen:
-                    raise ValidationError(ERR_OUTLET_IN_TWO_TIERS.format(
+                    raise ValidationError(OUTLET_IN_TWO_TIERS_MESSAGE.format(
                         outlet=outlet, first=seen[outlet.pk], second=data.get("name")))
                 seen[outlet.pk] = data.get("name")
 
@@ -46,7 +46,7 @@ class HeadlineRateInlineFormSet(YearLockedInlineFormSet):
                    and form.cleaned_data.get("outlet")]
         for outlet in outlets:
             if outlets.count(outlet) > 1:
-                raise ValidationError(ERR_HEADLINE_TWICE.format(outlet=outlet))
+                raise ValidationError(HEADLINE_TWICE_MESSAGE.format(outlet=outlet))
 
 
 class RateTierInline(LabelledTabularInline):
@@ -126,7 +126,7 @@ class RateTierAdmin(AuditedAdmin):
                     for other in others:
                         clash = [o for o in other.outlets.all() if o in outlets]
                         if clash:
-                            raise forms.ValidationError(ERR_OUTLET_IN_TWO_TIERS.format(
+                            raise forms.ValidationError(OUTLET_IN_TWO_TIERS_MESSAGE.format(
                                 outlet=clash[0], first=other.name, second=data.get("name")))
                 return data
 

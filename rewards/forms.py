@@ -5,12 +5,12 @@ from django import forms
 from core.yearlock import YearLockedForm
 from rewards.models import RateSheet
 
-ERR_YEAR_RANGE = "请填写2000至2100之间的年度。"
+YEAR_RANGE_MESSAGE = "请填写2000至2100之间的年度。"
 
 
 class BatchOpenForm(forms.Form):
     year = forms.IntegerField(label="奖励年度", min_value=2000, max_value=2100,
-                              error_messages={"min_value": ERR_YEAR_RANGE, "max_value": ERR_YEAR_RANGE,
+                              error_messages={"min_value": YEAR_RANGE_MESSAGE, "max_value": YEAR_RANGE_MESSAGE,
                                               "required": "请填写奖励年度。", "invalid": "年度请填写数字，如 2011。"})
     period_end = forms.DateField(label="统计截止日期",
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -15,7 +15,7 @@ from core.roles import ALL_UNITS, ScopedQuerySet, unit_scope
 from publicity.models import Manuscript, Outlet, Unit
 from rewards import rates
 
-ERR_BATCH_CONFIRMED = "该发放批次已确认，不能再修改或删除。"
+BATCH_CONFIRMED_MESSAGE = "该发放批次已确认，不能再修改或删除。"
 
 
 def _money(verbose_name, **kwargs):
@@ -198,12 +198,12 @@ class PayoutBatch(models.Model):
     def save(self, *args, **kwargs):
         # D7: a confirmed batch never changes.
         if self._stored_status() == self.State.CONFIRMED:
-            raise ValidationError(ERR_BATCH_CONFIRMED)
+            raise ValidationError(BATCH_CONFIRMED_MESSAGE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self._stored_status() == self.State.CONFIRMED:
-            raise ValidationError(ERR_BATCH_CONFIRMED)
+            raise ValidationError(BATCH_CONFIRMED_MESSAGE)
         return super().delete(*args, **kwargs)
 
     @property
@@ -254,12 +254,12 @@ class PayoutLine(models.Model):
 
     def save(self, *args, **kwargs):
         if PayoutBatch.objects.filter(pk=self.batch_id, status=PayoutBatch.State.CONFIRMED).exists():
-            raise ValidationError(ERR_BATCH_CONFIRMED)
+            raise ValidationError(BATCH_CONFIRMED_MESSAGE)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if PayoutBatch.objects.filter(pk=self.batch_id, status=PayoutBatch.State.CONFIRMED).exists():
-            raise ValidationError(ERR_BATCH_CONFIRMED)
+            raise ValidationError(BATCH_CONFIRMED_MESSAGE)
         return super().delete(*args, **kwargs)
 
 

@@ -28,12 +28,12 @@ KIND_CATEGORY: Mapping[str, str | None] = MappingProxyType(
     {"news": "news", "info": "news", "feature": "feature", "experience": None, "research": "research"}
 )
 
-ERR_UNKNOWN_CATEGORY = "unknown rate category {category!r}; expected one of {expected}"
-ERR_NEGATIVE_RATE = "rate for {category!r} must not be negative: {amount}"
-ERR_OUTLET_IN_TWO_TIERS = "outlet {outlet!r} is in two tiers: {first!r} and {second!r}"
-ERR_UNKNOWN_KIND = "unknown manuscript kind {kind!r}; expected one of {expected}"
-ERR_UNKNOWN_LEVEL = "unknown outlet level {level!r}; expected one of {expected}"
-ERR_BAD_AMOUNT = "amount must be a non-negative number of yuan to the fen, got {amount}"
+UNKNOWN_CATEGORY_MESSAGE = "unknown rate category {category!r}; expected one of {expected}"
+NEGATIVE_RATE_MESSAGE = "rate for {category!r} must not be negative: {amount}"
+OUTLET_IN_TWO_TIERS_MESSAGE = "outlet {outlet!r} is in two tiers: {first!r} and {second!r}"
+UNKNOWN_KIND_MESSAGE = "unknown manuscript kind {kind!r}; expected one of {expected}"
+UNKNOWN_LEVEL_MESSAGE = "unknown outlet level {level!r}; expected one of {expected}"
+BAD_AMOUNT_MESSAGE = "amount must be a non-negative number of yuan to the fen, got {amount}"
 
 
 def _yuan(amount: Decimal | int | str) -> Decimal:
@@ -65,9 +65,9 @@ class Tier:
     def __post_init__(self) -> None:
         for category, amount in self.rates.items():
             if category not in CATEGORIES:
-                raise ValueError(ERR_UNKNOWN_CATEGORY.format(category=category, expected=CATEGORIES))
+                raise ValueError(UNKNOWN_CATEGORY_MESSAGE.format(category=category, expected=CATEGORIES))
             if Decimal(amount) < 0:
-                raise ValueError(ERR_NEGATIVE_RATE.format(category=category, amount=amount))
+                raise ValueError(NEGATIVE_RATE_MESSAGE.format(category=category, amount=amount))
         object.__setattr__(self, "outlets", frozenset(self.outlets))
         object.__setattr__(self, "rates", MappingProxyType({c: _yuan(a) for c, a in self.rates.items()}))
 
@@ -91,7 +91,7 @@ class RateSheet:
             for outlet in tier.outlets:
                 if outlet in seen:
                     raise ValueError(
-                        ERR_OUTLET_IN_TWO_TIERS.format(outlet=outlet, first=seen[outlet], second=tier.name)
+                        OUTLET_IN_TWO_TIERS_MESSAGE.format(outlet=outlet, first=seen[outlet], second=tier.name)
                     )
                 seen[outlet] = tier.name
         object.__setattr__(self, "tiers", tuple(self.tiers))
@@ -105,9 +105,9 @@ class RateSheet:
     ) -> Decimal:
         """What one publication would earn on its own (D6)."""
         if kind not in KIND_CATEGORY:
-            raise ValueError(ERR_UNKNOWN_KIND.format(kind=kind, expected=KINDS))
+            raise ValueError(UNKNOWN_KIND_MESSAGE.format(kind=kind, expected=KINDS))
         if level not in LEVELS:
-            raise ValueError(ERR_UNKNOWN_LEVEL.format(level=level, expected=LEVELS))
+            raise ValueError(UNKNOWN_LEVEL_MESSAGE.format(level=level, expected=LEVELS))
         # D6: outlets of level internal (内部报送, not published) pay nothing.
         if level == "internal":
             return ZERO
@@ -182,7 +182,7 @@ def split_among(amount: Decimal, authors: Sequence[str], *, unit: str) -> list[t
     """
     amount = Decimal(amount)
     if amount < 0 or amount != amount.quantize(FEN):
-        raise ValueError(ERR_BAD_AMOUNT.format(amount=amount))
+        raise ValueError(BAD_AMOUNT_MESSAGE.format(amount=amount))
     amount = amount.quantize(FEN)
     if not authors:
         return [(unit, amount)]

@@ -31,17 +31,17 @@ from rewards.models import (
     commendation_basis,
 )
 
-ERR_NO_SHEET = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
-ERR_SHEET_YEAR = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
-ERR_PERIOD_YEAR = "统计截止日期必须在{year}年内。"
-ERR_PERIOD_BEFORE_LAST = "统计截止日期不能早于上一批次的截止日期（{last:%Y-%m-%d}）。"
-ERR_DRAFT_EXISTS = "{year}年已有未确认的发放批次，请先确认或删除该批次。"
-ERR_NOT_DRAFT = "该发放批次已确认，不能再修改。"
-ERR_OVER_BUDGET = ("本批次发放后全年合计 {total} 元，超出{year}年奖励预算 {budget} 元，"
+NO_SHEET_MESSAGE = "{year}年没有市人社局的奖励标准，请先在管理后台录入奖励标准。"
+SHEET_YEAR_MESSAGE = "奖励标准“{sheet}”晚于{year}年，不能用于该年度。"
+PERIOD_YEAR_MESSAGE = "统计截止日期必须在{year}年内。"
+PERIOD_BEFORE_LAST_MESSAGE = "统计截止日期不能早于上一批次的截止日期（{last:%Y-%m-%d}）。"
+DRAFT_EXISTS_MESSAGE = "{year}年已有未确认的发放批次，请先确认或删除该批次。"
+NOT_DRAFT_MESSAGE = "该发放批次已确认，不能再修改。"
+OVER_BUDGET_MESSAGE = ("本批次发放后全年合计 {total} 元，超出{year}年奖励预算 {budget} 元，"
                    "请填写超预算说明后再确认。")
-ERR_NOTHING_TO_PAY = "截至{end:%Y-%m-%d}没有需要发放的奖励。"
-ERR_YEAR_NOT_CLOSED = "{year}年度尚未结算，结算后才能推荐表彰对象。"
-ERR_ALREADY_CONFIRMED = "该表彰已经确认。"
+NOTHING_TO_PAY_MESSAGE = "截至{end:%Y-%m-%d}没有需要发放的奖励。"
+YEAR_NOT_CLOSED_MESSAGE = "{year}年度尚未结算，结算后才能推荐表彰对象。"
+ALREADY_CONFIRMED_MESSAGE = "该表彰已经确认。"
 
 COLLECTIVES_PER_KIND = 3  # advanced collectives proposed per kind of unit
 INDIVIDUALS = 10  # advanced individuals proposed
@@ -82,7 +82,7 @@ def rate_sheet_for(*, year: int) -> RateSheet:
     """The bureau's sheet of the year, else its latest earlier one (the notice is renewed yearly)."""
     sheet = RateSheet.objects.with_rates().bureau().filter(year__lte=year).order_by("-year").first()
     if sheet is None:
-        raise ValidationError(ERR_NO_SHEET.format(year=year))
+        raise ValidationError(NO_SHEET_MESSAGE.format(year=year))
     return sheet
 
 
@@ -253,15 +253,15 @@ def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: 
     if sheet is None:
         sheet = rate_sheet_for(year=year)
     elif sheet.year > year:
-        raise ValidationError({"sheet": ERR_SHEET_YEAR.format(sheet=sheet, year=year)})
+        raise ValidationError({"sheet": SHEET_YEAR_MESSAGE.format(sheet=sheet, year=year)})
     if period_end.year != year:
-        raise ValidationError({"period_end": ERR_PERIOD_YEAR.format(year=year)})
+        raise ValidationError({"period_end": PERIOD_YEAR_MESSAGE.format(year=year)})
     batches = PayoutBatch.objects.filter(year=year, sheet=sheet)
     if batches.filter(status=PayoutBatch.State.DRAFT).exists():
-        raise ValidationError(ERR_DRAFT_EXISTS.format(year=year))
+        raise ValidationError(DRAFT_EXISTS_MESSAGE.format(year=year))
     last = batches.filter(status=PayoutBatch.State.CONFIRMED).order_by("-period_end").first()
     if last is not None and period_end < last.period_end:
-        raise ValidationError({"period_end": ERR_PERIOD_BEFORE_LAST.format(last=last.period_end)})
+        raise ValidationError({"period_end": PERIOD_BEFORE_LAST_MESSAGE.format(last=last.period_end)})
     start = last.period_end + datetime.timedelta(days=1) if last else datetime.date(year, 1, 1)
     start = min(start, period_end)
 
@@ -284,13 +284,13 @@ def payout_batch_open(*, year: int, period_end: datetime.date, reviewer, sheet: 
                 is_collective=reward.collective, outlet_id=reward.outlet_id, amount_due=recipient.amount,
                 amount_paid_before=paid.get((reward.manuscript_id, recipient.name), rates.ZERO), amount=amount))
     if not lines:
-        raise ValidationError(ERR_NOTHING_TO_PAY.format(end=period_end))
+        raise ValidationError(NOTHING_TO_PAY_MESSAGE.format(end=period_end))
     try:
         with transaction.atomic():
             batch = PayoutBatch.objects.create(year=year, period_start=start, period_end=period_end, sheet=sheet,
                                                created_by=reviewer)
     except IntegrityError as exc:  # another reviewer opened a draft meanwhile
-        raise ValidationError(ERR_DRAFT_EXISTS.format(year=year)) from exc
+        raise ValidationError(DRAFT_EXISTS_MESSAGE.format(year=year)) from exc
     for line in lines:
         line.batch = batch
     PayoutLine.objects.bulk_create(lines)
@@ -307,10 +307,10 @@ def payout_batch_confirm(*, batch: PayoutBatch, reviewer, override_reason: str =
     """Confirm a draft; over the year's budget only with a recorded reason. Afterwards it never changes."""
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_confirmed:
-        raise ValidationError(ERR_NOT_DRAFT)
+        raise ValidationError(NOT_DRAFT_MESSAGE)
     state = payout_batch_budget(batch=batch)
     if state.over:
-        override_reason = required_reason(override_reason, field="override_reason", message=ERR_OVER_BUDGET.format(
+        override_reason = required_reason(override_reason, field="override_reason", message=OVER_BUDGET_MESSAGE.format(
             total=state.after, year=batch.year, budget=state.budget))
     batch.status = PayoutBatch.State.CONFIRMED
     batch.confirmed_by = reviewer
@@ -332,7 +332,7 @@ def payout_batch_discard(*, batch: PayoutBatch, reviewer) -> None:
     """Delete a draft (e.g. to open it again with later approvals); confirmed batches refuse."""
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_confirmed:
-        raise ValidationError(ERR_NOT_DRAFT)
+        raise ValidationError(NOT_DRAFT_MESSAGE)
     total = Decimal(batch.lines.aggregate(s=Sum("amount"))["s"] or rates.ZERO).quantize(rates.FEN)
     audit_record(actor=reviewer, action="payout_batch_discard", target=batch,
                  summary=f"删除{batch.year}年奖励发放草稿（截至{batch.period_end:%Y-%m-%d}），合计{total}元",
@@ -476,7 +476,7 @@ def commendations_propose(*, year: int, reviewer) -> list[Commendation]:
 
     record = YearClose.objects.filter(year=year).first()
     if record is None or not record.is_closed:
-        raise ValidationError(ERR_YEAR_NOT_CLOSED.format(year=year))
+        raise ValidationError(YEAR_NOT_CLOSED_MESSAGE.format(year=year))
     existing = Commendation.objects.filter(year=year)
     confirmed = {(c.kind, c.unit_id, c.person_name) for c in existing.filter(status=Commendation.State.CONFIRMED)}
     removed = existing.filter(status=Commendation.State.PROPOSED).delete()[0]
@@ -496,7 +496,7 @@ def commendations_propose(*, year: int, reviewer) -> list[Commendation]:
 def commendation_confirm(*, commendation: Commendation, reviewer) -> Commendation:
     commendation = Commendation.objects.select_for_update().select_related("unit").get(pk=commendation.pk)
     if commendation.is_confirmed:
-        raise ValidationError(ERR_ALREADY_CONFIRMED)
+        raise ValidationError(ALREADY_CONFIRMED_MESSAGE)
     commendation.status = Commendation.State.CONFIRMED
     commendation.confirmed_by = reviewer
     commendation.confirmed_at = timezone.now()

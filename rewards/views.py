@@ -32,9 +32,9 @@ from rewards.services import (
 
 READERS = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER)
 
-MSG_OPENED = "已生成发放批次草稿，请核对后确认。"
-MSG_CONFIRMED = "发放批次已确认，此后不能再修改。"
-MSG_DISCARDED = "发放批次草稿已删除。"
+OPENED_MESSAGE = "已生成发放批次草稿，请核对后确认。"
+CONFIRMED_MESSAGE = "发放批次已确认，此后不能再修改。"
+DISCARDED_MESSAGE = "发放批次草稿已删除。"
 
 
 def _visible_batch(request, pk) -> PayoutBatch:
@@ -65,7 +65,7 @@ def batch_open(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, MSG_OPENED)
+            messages.success(request, OPENED_MESSAGE)
             return redirect("rewards:batch_detail", pk=batch.pk)
     return batch_list(request, form=form)
 
@@ -92,7 +92,7 @@ def batch_confirm(request, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, MSG_CONFIRMED)
+            messages.success(request, CONFIRMED_MESSAGE)
             return redirect("rewards:batch_detail", pk=batch.pk)
     return batch_detail(request, pk, confirm_form=form)
 
@@ -106,7 +106,7 @@ def batch_discard(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("rewards:batch_detail", pk=batch.pk)
-    messages.success(request, MSG_DISCARDED)
+    messages.success(request, DISCARDED_MESSAGE)
     return redirect("rewards:batches")
 
 

@@ -18,10 +18,10 @@ from scoring.services import years_available
 
 EVERYONE = (roles.OFFICER, roles.UNIT_HEAD, roles.REVIEWER, roles.LEADER, roles.ADMINISTRATOR)
 
-MSG_PROPOSED = "已按{year}年度结算结果生成表彰建议名单（{n}项），请逐项确认或移除。"
-MSG_CONFIRMED = "已确认：{who}。"
-MSG_REMOVED = "已移除：{who}。"
-NO_CERTIFICATES = "{year}年度还没有已确认的表彰，没有可下载的证书。"
+PROPOSED_MESSAGE = "已按{year}年度结算结果生成表彰建议名单（{n}项），请逐项确认或移除。"
+CONFIRMED_MESSAGE = "已确认：{who}。"
+REMOVED_MESSAGE = "已移除：{who}。"
+NO_CERTIFICATES_MESSAGE = "{year}年度还没有已确认的表彰，没有可下载的证书。"
 
 
 def _back(year: int):
@@ -51,7 +51,7 @@ def commendation_propose(request):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, MSG_PROPOSED.format(year=year, n=len(proposals)))
+        messages.success(request, PROPOSED_MESSAGE.format(year=year, n=len(proposals)))
     return _back(year)
 
 
@@ -64,7 +64,7 @@ def commendation_confirm_view(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, MSG_CONFIRMED.format(who=commendation.awardee))
+        messages.success(request, CONFIRMED_MESSAGE.format(who=commendation.awardee))
     return _back(commendation.year)
 
 
@@ -73,7 +73,7 @@ def commendation_confirm_view(request, pk):
 def commendation_remove_view(request, pk):
     commendation = get_object_or_404(Commendation.objects.select_related("unit"), pk=pk)
     commendation_remove(commendation=commendation, reviewer=request.user)
-    messages.success(request, MSG_REMOVED.format(who=commendation.awardee))
+    messages.success(request, REMOVED_MESSAGE.format(who=commendation.awardee))
     return _back(commendation.year)
 
 
@@ -101,7 +101,7 @@ def commendation_certificates_pdf(request):
     """The same certificates as a PDF (one page each)."""
     year, items = _certificates(request)
     if not items:
-        messages.error(request, NO_CERTIFICATES.format(year=year))
+        messages.error(request, NO_CERTIFICATES_MESSAGE.format(year=year))
         return redirect(f"{reverse('rewards:commendation_certificates')}?year={year}")
     filename = f"{year}年度荣誉证书.pdf"
     response = pdf_response(request, template="rewards/certificates_pdf.html", filename=filename,

@@ -29,13 +29,13 @@ from scoring.models import AssessmentPolicy, Objection, Quota, QuotaLine, UnitRe
 KIND_ORDER = ("county", "section", "affiliated")
 KIND_LABELS = dict(Unit.Kind.choices)
 
-NOT_IN_NOTICE = "{year}年度的考核结果不在公示期内，不能提出异议。"
-OBJECTION_TEXT_REQUIRED = "请写明异议的内容和理由。"
-OBJECTION_NOT_OWN_UNIT = "只能对本单位的考核结果提出异议。"
-ANSWER_REQUIRED = "请填写答复内容。"
-ALREADY_ANSWERED = "该异议已经答复。"
+NOT_IN_NOTICE_MESSAGE = "{year}年度的考核结果不在公示期内，不能提出异议。"
+OBJECTION_TEXT_REQUIRED_MESSAGE = "请写明异议的内容和理由。"
+OBJECTION_NOT_OWN_UNIT_MESSAGE = "只能对本单位的考核结果提出异议。"
+ANSWER_REQUIRED_MESSAGE = "请填写答复内容。"
+ALREADY_ANSWERED_MESSAGE = "该异议已经答复。"
 SHORTFALL_MESSAGE = "还差 {n} 篇{label}"
-SHORTFALL_BEYOND_CHILDREN = "还差 {n} 篇{label}（上列之外）"
+SHORTFALL_BEYOND_CHILDREN_MESSAGE = "还差 {n} 篇{label}（上列之外）"
 
 
 # --- Results -------------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ class UnitResult:
         messages = []
         for line, n in rules.shortfalls(self.lines):
             label = line.label.removeprefix("其中：")
-            template = SHORTFALL_BEYOND_CHILDREN if line.code in with_children else SHORTFALL_MESSAGE
+            template = SHORTFALL_BEYOND_CHILDREN_MESSAGE if line.code in with_children else SHORTFALL_MESSAGE
             messages.append(template.format(n=n, label=label))
         return messages
 
@@ -262,13 +262,13 @@ def bulletin_for_year(*, year: int, today: datetime.date | None = None, state=_L
 def objection_lodge(*, year: int, unit: Unit, user, text: str, today: datetime.date) -> Objection:
     text = (text or "").strip()
     if not text:
-        raise ValidationError(OBJECTION_TEXT_REQUIRED)
+        raise ValidationError(OBJECTION_TEXT_REQUIRED_MESSAGE)
     scope = unit_scope(user)
     if scope is ALL_UNITS or unit not in scope:
-        raise ValidationError(OBJECTION_NOT_OWN_UNIT)
+        raise ValidationError(OBJECTION_NOT_OWN_UNIT_MESSAGE)
     state = year_state(year)
     if not (state and state.state == YearClose.State.NOTICE and state.notice_from <= today <= state.notice_until):
-        raise ValidationError(NOT_IN_NOTICE.format(year=year))
+        raise ValidationError(NOT_IN_NOTICE_MESSAGE.format(year=year))
     objection = Objection.objects.create(year=year, unit=unit, text=text, raised_by=user)
     audit_record(actor=user, action="objection_lodge", target=objection, unit=unit,
                  summary=f"{unit}对{year}年度考核结果提出异议", after={"text": text})
@@ -279,10 +279,10 @@ def objection_lodge(*, year: int, unit: Unit, user, text: str, today: datetime.d
 def objection_answer(*, objection: Objection, reviewer, answer: str) -> Objection:
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationError(ANSWER_REQUIRED)
+        raise ValidationError(ANSWER_REQUIRED_MESSAGE)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.answered_at:
-        raise ValidationError(ALREADY_ANSWERED)
+        raise ValidationError(ALREADY_ANSWERED_MESSAGE)
     objection.answer = answer
     objection.answered_by = reviewer
     objection.answered_at = timezone.now()

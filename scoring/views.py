@@ -34,7 +34,7 @@ from scoring.services import years_available
 
 BULLETIN_TITLE = "关于{year}年度人力资源和社会保障宣传工作考核结果的通报"
 STATEMENT_TITLE = "{unit}{year}年度宣传工作考核得分说明"
-NO_OWN_UNIT = "您的账号尚未分配单位，请联系管理员。"
+NO_OWN_UNIT_MESSAGE = "您的账号尚未分配单位，请联系管理员。"
 
 
 @roles.role_required(roles.LEADER, roles.REVIEWER)
@@ -111,7 +111,7 @@ def unit_pdf(request, year, unit_id):
 def my_unit(request):
     own = roles.unit_of(request.user)
     if own is None:
-        raise Http404(NO_OWN_UNIT)
+        raise Http404(NO_OWN_UNIT_MESSAGE)
     year, _ = chosen_year(request, years_available())
     return redirect("scoring:unit", year, own.pk)
 

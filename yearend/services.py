@@ -21,14 +21,14 @@ from scoring.models import Objection, UnitResultSnapshot
 from scoring.services import UnitResult, assess_year
 from scoring.tasks import closed_year_pages_render
 
-YEAR_NOT_OVER = "{year}年度尚未结束，年度结束后才能公示或结算。"
-ALREADY_CLOSED = "{year}年度已经结算。如需修改，请先重新开放该年度。"
-ALREADY_IN_NOTICE = "{year}年度的考核结果正在公示中（至{until}）。"
-NOTICE_NOT_OVER = "{year}年度的公示期至{until}，公示期满后才能结算。"
-OPEN_OBJECTIONS = "{year}年度还有 {n} 条公示异议未答复，请答复后再结算。"
-NOT_CLOSED = "{year}年度尚未公示或结算，无需重新开放。"
-REASON_REQUIRED = "重新开放已结算的年度必须填写原因。"
-NOTICE_DAYS_INVALID = "公示天数应在1至60天之间。"
+YEAR_NOT_OVER_MESSAGE = "{year}年度尚未结束，年度结束后才能公示或结算。"
+ALREADY_CLOSED_MESSAGE = "{year}年度已经结算。如需修改，请先重新开放该年度。"
+ALREADY_IN_NOTICE_MESSAGE = "{year}年度的考核结果正在公示中（至{until}）。"
+NOTICE_NOT_OVER_MESSAGE = "{year}年度的公示期至{until}，公示期满后才能结算。"
+OPEN_OBJECTIONS_MESSAGE = "{year}年度还有 {n} 条公示异议未答复，请答复后再结算。"
+NOT_CLOSED_MESSAGE = "{year}年度尚未公示或结算，无需重新开放。"
+REASON_REQUIRED_MESSAGE = "重新开放已结算的年度必须填写原因。"
+NOTICE_DAYS_INVALID_MESSAGE = "公示天数应在1至60天之间。"
 
 
 def scores_snapshot_write(*, year: int) -> list[UnitResult]:
@@ -80,7 +80,7 @@ def _history_entry(action: str, user, **extra) -> dict:
 
 def _check_year_over(year: int, today: datetime.date) -> None:
     if today <= datetime.date(year, 12, 31):
-        raise ValidationError(YEAR_NOT_OVER.format(year=year))
+        raise ValidationError(YEAR_NOT_OVER_MESSAGE.format(year=year))
 
 
 @transaction.atomic
@@ -88,13 +88,13 @@ def year_publicize(*, year: int, reviewer, today: datetime.date, notice_days: in
     """公示: freeze the results for a notice period in which units may object (DOMAIN §9)."""
     _check_year_over(year, today)
     if not 1 <= notice_days <= 60:
-        raise ValidationError(NOTICE_DAYS_INVALID)
+        raise ValidationError(NOTICE_DAYS_INVALID_MESSAGE)
     record = YearClose.objects.select_for_update().filter(year=year).first()
     before = record.state if record else None
     if record and record.state == YearClose.State.CLOSED:
-        raise ValidationError(ALREADY_CLOSED.format(year=year))
+        raise ValidationError(ALREADY_CLOSED_MESSAGE.format(year=year))
     if record and record.state == YearClose.State.NOTICE:
-        raise ValidationError(ALREADY_IN_NOTICE.format(year=year, until=record.notice_until))
+        raise ValidationError(ALREADY_IN_NOTICE_MESSAGE.format(year=year, until=record.notice_until))
     results = scores_snapshot_write(year=year)
     record = record or YearClose(year=year)
     record.state = YearClose.State.NOTICE
@@ -115,13 +115,13 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
     record = YearClose.objects.select_for_update().filter(year=year).first()
     before = record.state if record else None
     if record and record.state == YearClose.State.CLOSED:
-        raise ValidationError(ALREADY_CLOSED.format(year=year))
+        raise ValidationError(ALREADY_CLOSED_MESSAGE.format(year=year))
     if record and record.state == YearClose.State.NOTICE:
         if today <= record.notice_until:
-            raise ValidationError(NOTICE_NOT_OVER.format(year=year, until=record.notice_until))
+            raise ValidationError(NOTICE_NOT_OVER_MESSAGE.format(year=year, until=record.notice_until))
         open_objections = Objection.objects.filter(year=year, answered_at__isnull=True).count()
         if open_objections:
-            raise ValidationError(OPEN_OBJECTIONS.format(year=year, n=open_objections))
+            raise ValidationError(OPEN_OBJECTIONS_MESSAGE.format(year=year, n=open_objections))
     # Recomputed at close: corrections made after objections are part of the final result.
     results = scores_snapshot_write(year=year)
     from yearend.services import rewards_snapshot  # rewards builds on scoring, not the other way round
@@ -146,10 +146,10 @@ def year_close(*, year: int, reviewer, today: datetime.date) -> YearClose:
 @transaction.atomic
 def year_reopen(*, year: int, reviewer, reason: str) -> YearClose:
     """Reopen a published or closed year: needs a reason, is audited; results become live again."""
-    reason = required_reason(reason, message=REASON_REQUIRED)
+    reason = required_reason(reason, message=REASON_REQUIRED_MESSAGE)
     record = YearClose.objects.select_for_update().filter(year=year).first()
     if record is None or not record.has_snapshot:
-        raise ValidationError(NOT_CLOSED.format(year=year))
+        raise ValidationError(NOT_CLOSED_MESSAGE.format(year=year))
     before = record.state
     rewards_snapshot_drop(year=year)
     record.state = YearClose.State.REOPENED

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent, YearClose
-from core.yearlock import YEAR_LOCKED
+from core.yearlock import YEAR_LOCKED_MESSAGE
 from publicity.forms import FUTURE_DATE_MESSAGE, OUTLET_UNKNOWN_MESSAGE
 from publicity.models import Notification, ProofFile, Publication, Status
 from publicity.proofs import EXECUTABLE_MESSAGE
@@ -86,7 +86,7 @@ def test_a_closed_year_refuses_new_records_with_the_year_lock_message(api, alice
     api.force_authenticate(alice)
     response = api.post(records_url(), ENTRY, format="json")
     assert response.status_code == 400
-    assert response.json() == {"detail": YEAR_LOCKED.format(year=2011)}
+    assert response.json() == {"detail": YEAR_LOCKED_MESSAGE.format(year=2011)}
     assert not Publication.objects.exists()
 
 

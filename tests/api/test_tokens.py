@@ -11,10 +11,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from api.authentication import INACTIVE, INVALID, UNIT_CHANGED
+from api.authentication import INACTIVE_MESSAGE, INVALID_MESSAGE, UNIT_CHANGED_MESSAGE
 from api.models import ApiToken
 from api.throttling import PerTokenThrottle
-from api.views import LOGIN_FAILED
+from api.views import LOGIN_FAILED_MESSAGE
 from config.security import LOCKOUT_MESSAGE
 from core import roles
 from core.models import AuditEvent
@@ -43,7 +43,7 @@ def test_a_person_obtains_a_token_with_the_password_and_it_acts_as_them(api, ali
 def test_a_wrong_password_is_refused_and_five_lock_the_name_out(api, alice):
     for _ in range(4):
         response = obtain(api, "alice", "wrong")
-        assert response.status_code == 400 and response.json() == {"detail": LOGIN_FAILED}
+        assert response.status_code == 400 and response.json() == {"detail": LOGIN_FAILED_MESSAGE}
     assert obtain(api, "alice", "wrong").status_code == 429  # the fifth failure locks, as on the login page
     locked = obtain(api, "alice", "pw-alice")
     assert locked.status_code == 429
@@ -56,7 +56,7 @@ def test_a_revoked_or_expired_token_no_longer_works(api, alice, token_of, as_tok
     client = as_token(key)
     assert client.post(reverse("api:token_revoke")).json() == {"detail": "令牌已撤销。"}
     response = client.get(reverse("api:units"))
-    assert response.status_code == 401 and response.json() == {"detail": INVALID}
+    assert response.status_code == 401 and response.json() == {"detail": INVALID_MESSAGE}
     assert AuditEvent.objects.filter(action="api_token.revoke").count() == 1
 
     expired = token_of(alice, expires_at=timezone.now() - datetime.timedelta(minutes=1))
@@ -68,7 +68,7 @@ def test_a_deactivated_account_and_a_made_up_key_get_401(api, alice, token_of, a
     alice.is_active = False
     alice.save()
     response = as_token(key).get(reverse("api:units"))
-    assert response.status_code == 401 and response.json() == {"detail": INACTIVE}
+    assert response.status_code == 401 and response.json() == {"detail": INACTIVE_MESSAGE}
     assert as_token("xcgz_made-up").get(reverse("api:units")).status_code == 401
     assert as_token("").get(reverse("api:units")).status_code == 401
     assert response["WWW-Authenticate"] == 'Token realm="api"'
@@ -80,7 +80,7 @@ def test_a_unit_token_ends_when_its_account_leaves_the_unit(api, hugo, hanbin, h
     hugo.membership.unit = hanyin
     hugo.membership.save()
     response = as_token(key).get(reverse("api:records"))
-    assert response.status_code == 401 and response.json() == {"detail": UNIT_CHANGED.format(unit="汉滨区")}
+    assert response.status_code == 401 and response.json() == {"detail": UNIT_CHANGED_MESSAGE.format(unit="汉滨区")}
 
 
 def test_a_unit_token_needs_an_officer_of_that_unit(alice, hanyin, token_of):

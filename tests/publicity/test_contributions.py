@@ -11,8 +11,8 @@ from core.uploads import sample_pdf
 from home.management.commands.demo_data import tiny_png
 from publicity.models import Publication, Status, Unit
 from reporting.contributions import (
-    ERR_OWN_UNIT_REVIEW,
-    ERR_URL_REQUIRED,
+    OWN_UNIT_REVIEW_MESSAGE,
+    URL_REQUIRED_MESSAGE,
     contribution_publish,
     contribution_return,
     contribution_submit,
@@ -73,7 +73,7 @@ def test_a_unit_with_a_website_must_give_the_first_published_url(alice, hanbin):
     assert hanbin.has_website
     with pytest.raises(ValidationError) as exc:
         submit(alice, hanbin, first_published_url="")
-    assert exc.value.message_dict["first_published_url"] == [ERR_URL_REQUIRED]
+    assert exc.value.message_dict["first_published_url"] == [URL_REQUIRED_MESSAGE]
 
 
 def test_a_unit_without_a_website_submits_the_signed_original_without_a_url(db):
@@ -139,4 +139,4 @@ def test_a_reviewer_does_not_publish_a_contribution_of_the_own_unit(rita):
     with pytest.raises(PermissionDenied) as exc:
         contribution_publish(contribution=contribution, reviewer=rita, title="x", body="y",
                              published_on=datetime.date(2011, 3, 2))
-    assert str(exc.value) == ERR_OWN_UNIT_REVIEW
+    assert str(exc.value) == OWN_UNIT_REVIEW_MESSAGE

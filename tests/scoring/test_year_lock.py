@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent, YearClose
-from core.yearlock import YEAR_LOCKED, year_lock_check
+from core.yearlock import YEAR_LOCKED_MESSAGE, year_lock_check
 from exchange.services import ARTICLE_HEADERS, articles_import, quotas_import
 from publicity import services
 from publicity.models import Outlet, Publication, Status
@@ -21,7 +21,7 @@ from yearend.services import year_reopen
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = YEAR_LOCKED.format(year=2011)
+LOCKED = YEAR_LOCKED_MESSAGE.format(year=2011)
 DAY = datetime.date(2011, 5, 3)
 
 

@@ -19,10 +19,10 @@ from api.tokens import api_token_create, api_token_revoke, system_account_create
 from publicity.models import Unit
 
 SCOPES = [choice for choice, _ in ApiToken.Scope.choices]
-UNKNOWN_USER = "没有用户名为「{username}」的账号。"
-UNKNOWN_UNIT = "没有名为「{name}」的单位。"
-UNKNOWN_TOKEN = "没有编号为 {id} 的令牌。"
-SHOWN_ONCE = "令牌（只显示这一次，请妥善保存）：\n{key}"
+UNKNOWN_USER_MESSAGE = "没有用户名为「{username}」的账号。"
+UNKNOWN_UNIT_MESSAGE = "没有名为「{name}」的单位。"
+UNKNOWN_TOKEN_MESSAGE = "没有编号为 {id} 的令牌。"
+SHOWN_ONCE_MESSAGE = "令牌（只显示这一次，请妥善保存）：\n{key}"
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             return None
         unit = Unit.objects.filter(name=name.strip()).first()
         if unit is None:
-            raise CommandError(UNKNOWN_UNIT.format(name=name))
+            raise CommandError(UNKNOWN_UNIT_MESSAGE.format(name=name))
         return unit
 
     def _expires(self, days):
@@ -70,14 +70,14 @@ class Command(BaseCommand):
     def _issue(self, *, username, name, scope, unit, days, **_):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(UNKNOWN_USER.format(username=username))
+            raise CommandError(UNKNOWN_USER_MESSAGE.format(username=username))
         self._issue_for(user, name=name, scope=scope, unit=self._unit(unit), days=days)
 
     def _issue_for(self, user, *, name, scope, unit, days):
         token, key = api_token_create(user=user, scope=scope, name=name, unit=unit,
                                       expires_at=self._expires(days), actor=None)
         self.stderr.write(f"已签发令牌 {token.pk}：{token.name}（{user.username}，{token.get_scope_display()}）")
-        self.stdout.write(SHOWN_ONCE.format(key=key))
+        self.stdout.write(SHOWN_ONCE_MESSAGE.format(key=key))
 
     def _list(self, *, user, **_):
         tokens = ApiToken.objects.select_related("user", "unit")
@@ -92,6 +92,6 @@ class Command(BaseCommand):
     def _revoke(self, *, id, **_):
         token = ApiToken.objects.filter(pk=id).first()
         if token is None:
-            raise CommandError(UNKNOWN_TOKEN.format(id=id))
+            raise CommandError(UNKNOWN_TOKEN_MESSAGE.format(id=id))
         api_token_revoke(token=token, actor=None)
         self.stdout.write(f"已撤销令牌 {token.pk}：{token.name}")
