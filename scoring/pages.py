@@ -1,5 +1,7 @@
 """The expensive, user-independent part of the dashboard and the bulletin, as HTML (cached by pagecache)."""
 
+import json
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -41,7 +43,14 @@ def bulletin_body(year: int, state: YearClose | None) -> str:
     return render_to_string("scoring/includes/bulletin_body.html", {"year": year, "bulletin": bulletin})
 
 
-RENDERERS = {"dashboard": dashboard_body, "bulletin": bulletin_body}
+def scores_body(year: int, state: YearClose | None) -> str:
+    """Each unit's score as the bulletin shows it, as JSON: for blocks that name it beside something else (the
+    bulletin's 工作落实情况 table), cached with the bulletin so that both always show the same figure."""
+    bulletin = services.bulletin_for_year(year=year, state=state)
+    return json.dumps({r.unit_id: str(r.shown_score) for r in bulletin.results})
+
+
+RENDERERS = {"dashboard": dashboard_body, "bulletin": bulletin_body, "scores": scores_body}
 
 
 def dashboard_compare_html(year: int, state: YearClose | None):
@@ -57,3 +66,9 @@ def dashboard_compare_html(year: int, state: YearClose | None):
 def page_html(page: str, year: int, state: YearClose | None):
     """The cached body of `page` ("dashboard" or "bulletin") for `year` in its current `state`."""
     return pagecache.year_page_html(year=year, state=state, page=page, render=lambda: RENDERERS[page](year, state))
+
+
+def unit_scores(year: int) -> dict[int, str]:
+    """unit id → the score the bulletin of `year` shows (snapshot or estimate), from the page cache."""
+    state = services.year_state(year)
+    return {int(unit_id): score for unit_id, score in json.loads(page_html("scores", year, state)).items()}

@@ -168,7 +168,7 @@ def test_without_weasyprint_the_links_say_so_and_the_pdf_urls_explain(client, ri
     bulletin = client.get(reverse("scoring:bulletin"), {"year": 2011}).content.decode()
     assert pdf.PDF_UNAVAILABLE_MESSAGE in bulletin and "下载红头文件（PDF）" not in bulletin
     unit_page = client.get(reverse("scoring:unit", args=[2011, hanbin.pk])).content.decode()
-    assert f"下载得分说明（PDF）：{pdf.PDF_UNAVAILABLE}" in unit_page
+    assert f"下载得分说明（PDF）：{pdf.PDF_UNAVAILABLE_MESSAGE}" in unit_page
     for url in (reverse("scoring:bulletin_pdf") + "?year=2011", reverse("scoring:unit_pdf", args=[2011, hanbin.pk])):
         response = client.get(url)
         assert response.status_code == 503 and pdf.PDF_UNAVAILABLE_MESSAGE in response.content.decode()

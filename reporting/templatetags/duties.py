@@ -19,10 +19,16 @@ def _year(year) -> int:
 
 @register.inclusion_tag("reporting/includes/duties_bulletin.html")
 def duties_table(year):
-    """工作落实情况: per unit kind, each unit's first responsible person and duties of the year (not scored)."""
+    """工作落实情况: per unit kind, each unit's first responsible person beside its score (DOMAIN §11), and the
+    duties of the year (not scored). The score is the bulletin's own (scoring.pages.unit_scores, same cache)."""
+    from scoring.pages import unit_scores
+
     year = _year(year)
     today = timezone.localdate()
-    return {"year": year, "groups": duties.duties_by_kind(year=year, today=today), "today": today}
+    scores = unit_scores(year)
+    groups = [(label, [(row, scores.get(row.unit.pk)) for row in rows])
+              for label, rows in duties.duties_by_kind(year=year, today=today)]
+    return {"year": year, "groups": groups, "today": today}
 
 
 @register.inclusion_tag("reporting/includes/contact.html")

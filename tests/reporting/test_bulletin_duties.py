@@ -31,6 +31,10 @@ def test_the_bulletin_page_names_each_units_first_responsible_person(client, leo
     assert "工作落实情况" in table and "不计入考核得分" in table
     hanbin = re.search(r'<th scope="row" class="unit">汉滨区</th>.*?</tr>', table, re.S).group(0)
     assert "张建国" in hanbin and "区人社局局长" in hanbin and "填报1个 · 完成0个" in hanbin
+    # DOMAIN §11: the bulletin names the first responsible person beside the unit's score, the ranking's own
+    ranking = page[:page.index('id="duties-title"')]
+    assert re.search(r'<td class="score">4\.1</td>\s*<td>张建国', hanbin)
+    assert "4.1" in re.search(r"汉滨区.*?</tr>", ranking[ranking.index("县区"):], re.S).group(0)
     hanyin = re.search(r'<th scope="row" class="unit">汉阴县</th>.*?</tr>', table, re.S).group(0)
     assert "未填报" in hanyin and "duty-flag" in hanyin  # 2011's due dates are past: flagged
     # the print stylesheet keeps the table: it is in the bulletin block that prints
