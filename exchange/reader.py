@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from core.uploads import MAX_UNCOMPRESSED_BYTES, WORKBOOKS, content_check, zip_is_bomb
+from core.uploads import MAX_UNCOMPRESSED_BYTES, OLE2_MAGIC, WORKBOOKS, ZIP_MAGIC, content_check, zip_is_bomb
 from exchange.cells import header_key
 
 HEADER_SEARCH_ROWS = 30
@@ -44,8 +44,6 @@ ZIP_BOMB_MESSAGE = ("文件「{name}」解压后超过 {limit} MB（或内含文
 
 NOT_A_WORKBOOK_MESSAGE = "不是 Excel 工作簿的结构"
 WORKBOOK_REFUSED = {"markup": "文件中夹带网页代码", "broken": "无法作为 Excel 表格打开"}
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SHEET, ROW = "工作表", "行号"  # the grid's first two columns
 
 
@@ -77,10 +75,10 @@ def check_upload(content: bytes, name: str) -> str:
     if len(content) > MAX_FILE_BYTES:
         raise ExcelReadError(FILE_TOO_BIG_MESSAGE.format(name=name, size=f"{len(content) / 1024 / 1024:.1f}",
                                                          limit=MAX_FILE_BYTES // 1024 // 1024))
-    if content.startswith(XLSX_MAGIC):
+    if content.startswith(ZIP_MAGIC):
         if zip_is_bomb(content):
             raise ExcelReadError(ZIP_BOMB_MESSAGE.format(name=name, limit=_uncompressed_limit() // 1024 // 1024))
-    elif not content.startswith(OLE_MAGIC):
+    elif not content.startswith(OLE2_MAGIC):
         raise ExcelReadError(NOT_EXCEL_MESSAGE.format(name=name))
     # Core's one upload check: the workbook must open as one (zip or OLE2 structure), with no web page in it.
     try:

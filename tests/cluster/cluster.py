@@ -113,6 +113,7 @@ class Cluster:
             "HEALTHZ_TOKEN": HEALTHZ_TOKEN, "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.tmp / "mail-web"), "SITE_URL": "http://127.0.0.1",
             "PRIVATE_MEDIA_ROOT": str(self.tmp / "private"), "LOGIN_FAILURE_LIMIT": "1000",
+            "LOGIN_ADDRESS_FAILURE_LIMIT": "100000",  # every simulated user logs in from 127.0.0.1
             "PYTHONUNBUFFERED": "1",
         })
         if self.database == "postgres":
