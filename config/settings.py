@@ -129,9 +129,13 @@ def tasks_from_env(name: str) -> dict:
 # Off unless asked for (issue 19): an installation that forgets the variable shows no traceback and no settings.
 # `make run` (the development path) sets DEBUG=true explicitly; the tests run with it off (tests/environment.py).
 DEBUG = env_bool("DEBUG", False)
+# Without DEBUG there is no default key. Nothing that serves starts without one: the WSGI application
+# (config/wsgi.py, so gunicorn) refuses to load, and `check --deploy` (run by the systemd units before the worker
+# and the reminders) fails with core.E001. Commands that sign nothing (check, makemigrations, migrate) still run,
+# so a fresh checkout can be checked before it is configured; anything that would sign with the empty key stops
+# with Django's ImproperlyConfigured instead of signing with a guessable one.
+SECRET_KEY_MISSING_MESSAGE = "生产环境必须设置环境变量 SECRET_KEY（在开发机上请用 make run，它会设置 DEBUG=true）。"
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("生产环境必须设置环境变量 SECRET_KEY（在开发机上请用 make run，它会设置 DEBUG=true）。")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

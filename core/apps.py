@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from core import checks  # noqa: F401  (registers the system checks)
         from core.roles import ensure_groups
         from core.years import YearConverter
 

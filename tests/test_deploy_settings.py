@@ -56,6 +56,10 @@ def test_plain_http_intranet_is_an_explicit_setting_that_silences_only_its_own_w
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", DEBUG="false", ALLOWED_HOSTS="kaohe.example")
+    # `check --deploy` runs before the worker and the reminders (deploy/systemd); the web server is config/wsgi.py
+    result = manage("check", "--deploy", "--fail-level", "ERROR", DEBUG="false", ALLOWED_HOSTS="kaohe.example")
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert "core.E001" in result.stderr and "SECRET_KEY" in result.stderr
+    for unit in ("xcgz-worker.service", "xcgz-reminders.service"):
+        text = (BASE_DIR / "deploy" / "systemd" / unit).read_text()
+        assert "ExecStartPre=/srv/xcgz/app/.venv/bin/python manage.py check --deploy --fail-level ERROR" in text

@@ -32,11 +32,25 @@ def test_debug_is_off_when_the_variable_is_forgotten():
     assert settings_of("from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="x" * 50) == "False"
 
 
-def test_without_debug_nor_a_secret_key_the_app_refuses_to_start_and_says_how_to_develop():
+def test_without_debug_nor_a_secret_key_the_server_refuses_to_start_and_says_how_to_develop():
     environment = {k: v for k, v in os.environ.items() if k not in WITHOUT | {"SECRET_KEY"}}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=environment,
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=BASE_DIR, env=environment,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr and "make run" in result.stderr
+
+
+def test_without_a_secret_key_offline_commands_run_and_nothing_signs_with_an_empty_key():
+    """A fresh checkout is checked before it is configured; but no session, token or signature is ever made
+    with an empty key."""
+    environment = {k: v for k, v in os.environ.items() if k not in WITHOUT | {"SECRET_KEY"}}
+    for command in (["check"], ["makemigrations", "--check", "--dry-run"]):
+        result = subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=environment,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    signing = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                              "from django.core import signing; print(signing.dumps(1))"],
+                             cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120)
+    assert signing.returncode != 0 and "SECRET_KEY" in signing.stderr
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is part of the two commands (README)")
