@@ -29,6 +29,11 @@ ROLES = (OFFICER, REVIEWER, LEADER, UNIT_HEAD, ADMINISTRATOR)
 
 _VIEW = ("view",)
 _ALL = ("add", "change", "delete", "view")
+# DOMAIN §11: the notice's other duties are filed on their pages; the admin only shows them.
+_DUTIES_VIEW = dict.fromkeys(("publicity.researchtopic", "reporting.unitplan", "reporting.unitleader",
+                              "reporting.responsibleperson", "reporting.websitestatus", "reporting.trainingcourse",
+                              "reporting.trainingattendance", "reporting.yearsettings", "reporting.bureauleader"),
+                             _VIEW)
 
 # Model permissions of each group (app_label.model → actions). Object-level rules (own unit,
 # status) are enforced by the services and visible_to(), not by these.
@@ -43,16 +48,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting.websitecontribution": ("add", "view"),
         "reporting.periodreport": ("add", "view"),
         "reporting.officerroster": ("add", "change", "view"),
-        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
-        "publicity.researchtopic": _VIEW,
-        "reporting.unitplan": _VIEW,
-        "reporting.unitleader": _VIEW,
-        "reporting.responsibleperson": _VIEW,
-        "reporting.websitestatus": _VIEW,
-        "reporting.trainingcourse": _VIEW,
-        "reporting.trainingattendance": _VIEW,
-        "reporting.yearsettings": _VIEW,
-        "reporting.bureauleader": _VIEW,
+        **_DUTIES_VIEW,
     },
     UNIT_HEAD: {
         "publicity.manuscript": _VIEW,
@@ -60,16 +56,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "publicity.prooffile": _VIEW,
         "publicity.unit": _VIEW,
         "scoring.quota": _VIEW,
-        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
-        "publicity.researchtopic": _VIEW,
-        "reporting.unitplan": _VIEW,
-        "reporting.unitleader": _VIEW,
-        "reporting.responsibleperson": _VIEW,
-        "reporting.websitestatus": _VIEW,
-        "reporting.trainingcourse": _VIEW,
-        "reporting.trainingattendance": _VIEW,
-        "reporting.yearsettings": _VIEW,
-        "reporting.bureauleader": _VIEW,
+        **_DUTIES_VIEW,
     },
     LEADER: {
         "publicity.manuscript": _VIEW,
@@ -90,16 +77,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rewards.payoutline": _VIEW,
         "rewards.rewardsnapshot": _VIEW,
         "rewards.commendation": _VIEW,
-        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
-        "publicity.researchtopic": _VIEW,
-        "reporting.unitplan": _VIEW,
-        "reporting.unitleader": _VIEW,
-        "reporting.responsibleperson": _VIEW,
-        "reporting.websitestatus": _VIEW,
-        "reporting.trainingcourse": _VIEW,
-        "reporting.trainingattendance": _VIEW,
-        "reporting.yearsettings": _VIEW,
-        "reporting.bureauleader": _VIEW,
+        **_DUTIES_VIEW,
     },
     REVIEWER: {
         "publicity.unit": _ALL,
@@ -131,14 +109,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting.periodreport": _VIEW,
         "reporting.officerroster": _VIEW,
         "reporting.reminderlog": _VIEW,
-        # DOMAIN §11: the notice's other duties (filed on their pages; the admin only shows them)
-        "publicity.researchtopic": _VIEW,
-        "reporting.unitplan": _VIEW,
-        "reporting.unitleader": _VIEW,
-        "reporting.responsibleperson": _VIEW,
-        "reporting.websitestatus": _VIEW,
-        "reporting.trainingcourse": _VIEW,
-        "reporting.trainingattendance": _VIEW,
+        **_DUTIES_VIEW,
         # the year's contact, due dates and the bureau's leading group are reference data reviewers keep
         "reporting.yearsettings": _ALL,
         "reporting.bureauleader": _ALL,
